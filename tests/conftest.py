@@ -1,0 +1,27 @@
+"""Shared test fixtures: every test gets its own empty workspace, offline, with progress bars off."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("FILMKIT_PROGRESS", "0")
+os.environ.pop("RUNWAYML_API_SECRET", None)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def workspace(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh workspace for each test; ``fk.config`` is reloaded to see it."""
+    ws = tmp_path_factory.mktemp("ws")
+    monkeypatch.setenv("FILMKIT_WORKSPACE", str(ws))
+    monkeypatch.setenv("FILMKIT_PROVIDER", "previz")
+    monkeypatch.delenv("RUNWAYML_API_SECRET", raising=False)
+    monkeypatch.delenv("FILMKIT_BUDGET", raising=False)
+    from filmkit.settings import config
+
+    config.reload()
+    yield ws
+    config.reload()
