@@ -24,4 +24,4 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 
     config.reload()
     yield ws
-    config.reload()
+    config._stack.clear()  # reloaded lazily on next use, after monkeypatch has restored the environment

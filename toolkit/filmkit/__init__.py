@@ -38,6 +38,17 @@ _EXPORTS: dict[str, str] = {
     "PromptLibrary": "style",
     "load_library": "style",
     "save_library": "style",
+    # --- studio: generate, previz, cache ----------------------------------------------------------------
+    # --- studio: runway, credits ledger, budget ---------------------------------------------------------
+    # --- visual library (catalogue) ---------------------------------------------------------------------
+    "Catalog": "catalog",
+    "contact_sheet": "catalog",
+    "import_downloads": "catalog",
+    "open_catalog": "catalog",
+    # --- motion: easing, curves, schedules, camera moves ---------------------------------------------------
+    # --- sound analysis, audio-reactive, keying, tracking, compositing ---------------------------------------
+    # --- edit: transitions, shots, timeline, titles, storyboard --------------------------------------------
+    # --- grading: checks, course -------------------------------------------------------------------------
 }
 
 # submodules reachable as fk.<name>

@@ -98,17 +98,19 @@ class VideoWriter:
             return ""
         if kill:
             proc.kill()
-        else:
-            assert proc.stdin is not None
-            try:
-                proc.stdin.close()
-            except BrokenPipeError:
-                pass
         try:
-            _, err = proc.communicate(timeout=600)
+            assert proc.stdin is not None
+            proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
+        err = proc.stderr.read() if proc.stderr is not None else b""
+        try:
+            proc.wait(timeout=600)
         except subprocess.TimeoutExpired:
             proc.kill()
-            _, err = proc.communicate()
+            proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
         msg = (err or b"").decode("utf-8", "replace").strip()
         if kill or proc.returncode != 0:
             self._tmp.unlink(missing_ok=True)
