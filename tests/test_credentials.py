@@ -1,0 +1,78 @@
+"""Content credentials: signed with the workshop certificate, verified by c2pa's own reader."""
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from filmkit._ffmpeg import VideoWriter, probe
+from filmkit.credentials import SOURCE_TYPES, read_credentials, sign_file, workshop_certificate
+from filmkit.errors import MediaError
+
+
+@pytest.fixture()
+def still(tmp_path: Path) -> Path:
+    p = tmp_path / "key.png"
+    Image.fromarray(np.random.default_rng(1).integers(0, 255, (72, 128, 3), dtype=np.uint8)).save(p)
+    return p
+
+
+@pytest.fixture()
+def film(tmp_path: Path) -> Path:
+    p = tmp_path / "film.mp4"
+    with VideoWriter(p, size=(64, 36), fps=12) as w:
+        for i in range(12):
+            w.write(np.full((36, 64, 3), i * 20, np.uint8))
+    return p
+
+
+def test_workshop_certificate_is_made_once_with_private_key_kept_private(workspace: Path) -> None:
+    cert = workshop_certificate()
+    assert cert.key_path.parent == workspace / "credentials"
+    assert stat.S_IMODE(cert.key_path.stat().st_mode) == 0o600
+    assert b"filmkit workshop (not a trusted authority)" not in cert.key_path.read_bytes()
+    first = cert.chain_path.read_bytes()
+    assert workshop_certificate().chain_path.read_bytes() == first  # reused, not remade
+
+
+def test_signed_still_declares_generated_media(still: Path) -> None:
+    sign_file(still, provenance={"provider": "previz", "model": "previz-1", "seed": 7})
+    cc = read_credentials(still)
+    assert cc.valid and not cc.trusted and cc.workshop_signed
+    assert cc.source_types == (SOURCE_TYPES["generated"],)
+    assert cc.assertions["filmkit.provenance"]["seed"] == 7
+    assert "not trusted" in str(cc) and "workshop certificate" in str(cc)
+    assert Image.open(still).size == (128, 72)  # still an ordinary PNG
+
+
+def test_signed_film_is_a_composite_with_ingredients_and_still_plays(film: Path, still: Path) -> None:
+    sign_file(still)
+    sign_file(film, source_type="composite", ingredients=[still], title="Harbour", author="A. Learner")
+    cc = read_credentials(film)
+    assert cc.valid and cc.title == "Harbour"
+    assert cc.source_types == (SOURCE_TYPES["composite"],)
+    assert cc.ingredients == ("key.png",)
+    assert probe(film).n_frames == 12
+
+
+def test_tampering_is_detected(still: Path, tmp_path: Path) -> None:
+    sign_file(still)
+    data = bytearray(still.read_bytes())
+    data[-200] ^= 0xFF
+    bad = tmp_path / "tampered.png"
+    bad.write_bytes(bytes(data))
+    cc = read_credentials(bad)
+    assert not cc.valid and any("hash" in f.lower() for f in cc.failures)
+
+
+def test_unsigned_files_and_bad_arguments_are_explained(still: Path, tmp_path: Path) -> None:
+    with pytest.raises(MediaError, match="no readable content credentials"):
+        read_credentials(still)
+    with pytest.raises(MediaError, match="source_type must be one of"):
+        sign_file(still, source_type="ai")
+    with pytest.raises(ValueError, match="API key"):
+        sign_file(still, provenance={"auth": "key_" + "0" * 128})
+    assert not list(tmp_path.glob(".*"))  # no temporary files left behind

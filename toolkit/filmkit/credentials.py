@@ -1,0 +1,273 @@
+"""Content credentials (C2PA): sign stills and films so anyone can see how they were made.
+
+The kit signs with a **local workshop certificate** it makes on first use (an ECDSA P-256 key and a small
+certificate authority, kept in the workspace). That certificate proves the file has not changed since the
+workshop signed it; it is *not* a trusted identity — C2PA viewers will show the signature as valid but the signer
+as unknown. For a public release, sign with a certificate from a C2PA-trusted authority (``signer=`` accepts your own).
+
+Generated media are declared with the IPTC digital source types: ``trainedAlgorithmicMedia`` for a generated
+still or clip, ``compositeWithTrainedAlgorithmicMedia`` for a film that combines generated and other material.
+
+Examples
+--------
+>>> from filmkit.credentials import SOURCE_TYPES
+>>> SOURCE_TYPES["generated"].rsplit("/", 1)[-1]
+'trainedAlgorithmicMedia'
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .errors import MediaError
+
+__all__ = ["SOURCE_TYPES", "WorkshopCertificate", "workshop_certificate", "sign_file", "read_credentials",
+           "ContentCredentials"]
+
+_IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
+SOURCE_TYPES = {
+    "generated": _IPTC + "trainedAlgorithmicMedia",
+    "composite": _IPTC + "compositeWithTrainedAlgorithmicMedia",
+    "edited": _IPTC + "compositeSynthetic",
+    "captured": _IPTC + "digitalCapture",
+}
+_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
+         ".mp4": "video/mp4", ".mov": "video/quicktime", ".wav": "audio/wav", ".mp3": "audio/mpeg"}
+WORKSHOP_NOTICE = ("signed with a local filmkit workshop certificate: it shows the file is unchanged since signing, "
+                   "not who signed it (it is not issued by a trusted authority)")
+
+
+@dataclass(frozen=True)
+class WorkshopCertificate:
+    """Where the workshop's signing key and certificate chain live."""
+
+    key_path: Path
+    chain_path: Path
+
+    def signer(self) -> Any:
+        """A ``c2pa.Signer`` for this certificate (ES256)."""
+        from ._lazy import require
+
+        c2pa = require("c2pa")
+        info = c2pa.C2paSignerInfo(b"es256", self.chain_path.read_bytes(), self.key_path.read_bytes(), None)
+        return c2pa.Signer.from_info(info)
+
+
+def workshop_certificate(folder: str | Path | None = None) -> WorkshopCertificate:
+    """The workshop signing certificate, made on first use in ``<workspace>/credentials/``.
+
+    The private key is written with owner-only permissions and never leaves the workspace.
+    """
+    from .settings import config
+
+    base = Path(folder) if folder else config.ensure_workspace() / "credentials"
+    cert = WorkshopCertificate(key_path=base / "workshop-signer.key", chain_path=base / "workshop-chain.pem")
+    if cert.key_path.is_file() and cert.chain_path.is_file():
+        return cert
+    base.mkdir(parents=True, exist_ok=True)
+    key_pem, chain_pem = _make_workshop_chain()
+    _atomic_write(cert.chain_path, chain_pem, mode=0o644)
+    _atomic_write(cert.key_path, key_pem, mode=0o600)
+    return cert
+
+
+def _atomic_write(path: Path, data: bytes, *, mode: int) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        os.fchmod(fd, mode) if hasattr(os, "fchmod") else None
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _make_workshop_chain() -> tuple[bytes, bytes]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = _dt.datetime.now(_dt.timezone.utc)
+
+    def name(cn: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn),
+                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, "filmkit workshop (not a trusted authority)")])
+
+    def usage(**on: bool) -> x509.KeyUsage:
+        flags = dict(digital_signature=False, content_commitment=False, key_encipherment=False,
+                     data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+                     encipher_only=False, decipher_only=False)
+        flags.update(on)
+        return x509.KeyUsage(**flags)
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = name("filmkit workshop CA")
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number())
+          .not_valid_before(now - _dt.timedelta(days=1)).not_valid_after(now + _dt.timedelta(days=3650))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+          .add_extension(usage(key_cert_sign=True, crl_sign=True), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (x509.CertificateBuilder().subject_name(name("filmkit workshop signer")).issuer_name(ca_name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - _dt.timedelta(days=1)).not_valid_after(now + _dt.timedelta(days=825))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(usage(digital_signature=True), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    pem = serialization.Encoding.PEM
+    chain = leaf.public_bytes(pem) + ca.public_bytes(pem)
+    key_pem = key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return key_pem, chain
+
+
+def _mime(path: Path) -> str:
+    try:
+        return _MIME[path.suffix.lower()]
+    except KeyError:
+        raise MediaError(f"content credentials are supported for {', '.join(sorted(_MIME))}; got {path.suffix!r}.") \
+            from None
+
+
+def sign_file(path: str | Path, *, title: str | None = None, source_type: str = "generated",
+              ingredients: Iterable[str | Path] = (), provenance: Mapping[str, Any] | None = None,
+              author: str | None = None, signer: Any = None, out: str | Path | None = None) -> Path:
+    """Embed a signed C2PA manifest in ``path`` (in place, atomically) or write a signed copy to ``out``.
+
+    ``source_type`` is ``"generated"`` (an AI-made still or clip), ``"composite"`` (a film combining generated and
+    other material), ``"edited"`` or ``"captured"``. ``ingredients`` are the files it was made from (each is
+    declared, with its own credentials when it has them). ``provenance`` (a small JSON-ready mapping: provider,
+    model, prompt, seed…) is recorded as a ``filmkit.provenance`` assertion. Returns the signed file's path.
+    """
+    from ._lazy import require
+
+    c2pa = require("c2pa")
+    src = Path(path)
+    if not src.is_file():
+        raise MediaError(f"{src} does not exist; render or generate it first.")
+    if source_type not in SOURCE_TYPES:
+        raise MediaError(f"source_type must be one of {', '.join(SOURCE_TYPES)}; got {source_type!r}.")
+    mime = _mime(src)
+    action: dict[str, Any] = {"action": "c2pa.created", "digitalSourceType": SOURCE_TYPES[source_type],
+                              "softwareAgent": {"name": "filmkit", "version": _version()}}
+    assertions: list[dict[str, Any]] = [{"label": "c2pa.actions", "data": {"actions": [action]}}]
+    if provenance:
+        from .assets import _scrub
+
+        assertions.append({"label": "filmkit.provenance", "data": _scrub(dict(provenance), "provenance")})
+    if author:
+        assertions.append({"label": "stds.schema-org.CreativeWork",
+                           "data": {"@context": "https://schema.org", "@type": "CreativeWork",
+                                    "author": [{"@type": "Person", "name": author}]}})
+    manifest = {"claim_generator_info": [{"name": "filmkit", "version": _version()}],
+                "title": title or src.name, "format": mime, "assertions": assertions}
+    dest = Path(out) if out else src
+    builder = c2pa.Builder(json.dumps(manifest))
+    try:
+        for ing in ingredients:
+            ip = Path(ing)
+            if not ip.is_file():
+                raise MediaError(f"ingredient {ip} does not exist; pass the files the work was made from.")
+            with open(ip, "rb") as fh:
+                builder.add_ingredient(json.dumps({"title": ip.name, "relationship": "componentOf"}), _mime(ip), fh)
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.stem}.", suffix=dest.suffix)
+        os.close(fd)
+        try:
+            builder.sign_file(str(src), tmp, signer or workshop_certificate().signer())
+            os.replace(tmp, dest)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    except c2pa.C2paError as exc:
+        raise MediaError(f"could not sign {src.name}: {exc}") from None
+    finally:
+        builder.close()
+    return dest
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+@dataclass(frozen=True)
+class ContentCredentials:
+    """What a file's C2PA manifest says, as read and validated by the c2pa library."""
+
+    path: Path
+    state: str
+    title: str | None
+    source_types: tuple[str, ...]
+    ingredients: tuple[str, ...]
+    assertions: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    failures: tuple[str, ...] = ()
+    workshop_signed: bool = False
+    trusted: bool = False
+
+    @property
+    def valid(self) -> bool:
+        """True when the signature and hashes check out (``Valid`` or ``Trusted``)."""
+        return self.state in ("Valid", "Trusted") and not self.failures
+
+    def __str__(self) -> str:
+        kinds = ", ".join(s.rsplit("/", 1)[-1] for s in self.source_types) or "none declared"
+        verdict = "valid" if self.valid else "INVALID (the file changed after signing, or the manifest is damaged)"
+        lines = [f"{self.path.name}: content credentials {verdict}; signer {'trusted' if self.trusted else 'not trusted'}",
+                 f"  made as: {kinds}"]
+        if self.ingredients:
+            lines.append(f"  ingredients: {', '.join(self.ingredients)}")
+        if self.workshop_signed:
+            lines.append(f"  note: {WORKSHOP_NOTICE}")
+        lines += [f"  ✘ {f}" for f in self.failures]
+        return "\n".join(lines)
+
+
+def read_credentials(path: str | Path) -> ContentCredentials:
+    """Read and validate the C2PA manifest embedded in ``path`` with the c2pa library's own reader."""
+    from ._lazy import require
+
+    c2pa = require("c2pa")
+    p = Path(path)
+    if not p.is_file():
+        raise MediaError(f"{p} does not exist.")
+    try:
+        reader = c2pa.Reader(str(p))
+    except c2pa.C2paError as exc:
+        raise MediaError(f"{p.name} carries no readable content credentials ({exc}); sign it with "
+                         "filmkit.credentials.sign_file.") from None
+    try:
+        store = json.loads(reader.json())
+        state = str(reader.get_validation_state())
+        results = reader.get_validation_results() or {}
+    finally:
+        reader.close()
+    active = store["manifests"][store["active_manifest"]]
+    kinds: list[str] = []
+    assertions: dict[str, Any] = {}
+    for a in active.get("assertions", []):
+        assertions[a["label"]] = a.get("data")
+        if a["label"].startswith("c2pa.actions"):
+            for act in a.get("data", {}).get("actions", []):
+                if act.get("digitalSourceType"):
+                    kinds.append(act["digitalSourceType"])
+    raw = (results.get("activeManifest") or {}).get("failure", [])
+    # an unknown signer is expected for the workshop certificate: reported as `trusted=False`, not as damage
+    failures = tuple(f"{f.get('code')}: {f.get('explanation', '')}" for f in raw
+                     if f.get("code") != "signingCredential.untrusted")
+    trusted = state == "Trusted" or not any(f.get("code") == "signingCredential.untrusted" for f in raw)
+    issuer = json.dumps(active.get("signature_info", {}))
+    return ContentCredentials(path=p, state=state, title=active.get("title"), source_types=tuple(kinds),
+                              ingredients=tuple(i.get("title", "?") for i in active.get("ingredients", [])),
+                              assertions=assertions, failures=failures,
+                              workshop_signed="filmkit workshop" in issuer, trusted=trusted)
