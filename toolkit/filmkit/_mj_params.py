@@ -11,19 +11,19 @@ uncertain (§11), the rule lives in an ``uncertain`` field and the validator rep
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 # --- model versions ------------------------------------------------------------------------------------------
 # The versions filmkit has rules for. Keys are the normalised spelling ``parse_version`` returns.
 V4, V5, V51, V52, V6, V61, V7 = "4", "5", "5.1", "5.2", "6", "6.1", "7"
 N4, N5, N6 = "niji 4", "niji 5", "niji 6"
-CHECKED_VERSIONS = (V4, V5, V51, V52, V6, V61, V7, N4, N5, N6)
+CHECKED_VERSIONS: tuple[str, ...] = (V4, V5, V51, V52, V6, V61, V7, N4, N5, N6)
 # Versions Midjourney has (or had) that filmkit checks with the rules of a neighbour, with a warning.
 OTHER_VERSIONS = {"1": V4, "2": V4, "3": V4, "8": V7, "8.1": V7, "niji 7": N6}
 V_VALUES = ("1", "2", "3", "4", "5", "5.1", "5.2", "6", "6.1", "7", "8", "8.1")
 NIJI_VALUES = ("4", "5", "6", "7")
-DEFAULT_VERSION = V7
+DEFAULT_VERSION: str = V7
 DEFAULT_NIJI = N6
 
 ALL = frozenset(CHECKED_VERSIONS)
