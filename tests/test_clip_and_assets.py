@@ -76,3 +76,14 @@ def test_provenance_refuses_api_keys() -> None:
     leaky = Provenance(provider="runway", model="gen4_turbo", request={"auth": "Bearer key_" + "a" * 128})
     with pytest.raises(ValueError, match="API key"):
         leaky.to_dict()
+
+
+def test_streamed_clip_decodes_on_demand(tmp_path: Path) -> None:
+    clip = Clip(frame_fn=lambda i: np.full((36, 64, 3), i * 8, np.uint8), fps=12, n_frames=30, size=(64, 36))
+    path = clip.save(tmp_path / "s.mp4", crf=4).path
+    streamed = Clip.from_file(path, stream=True)
+    assert streamed.n_frames == 30 and streamed.size == (64, 36)
+    assert abs(int(streamed.frame(20).mean()) - 160) <= 3
+    assert abs(int(streamed.frame(21).mean()) - 168) <= 3
+    assert abs(int(streamed.frame(3).mean()) - 24) <= 3   # going back restarts the decoder
+    assert abs(int(streamed.frame(29).mean()) - 232) <= 3

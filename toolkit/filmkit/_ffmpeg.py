@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 import wave
@@ -203,6 +204,8 @@ def probe(path: str | Path, *, count_frames: bool = True) -> VideoInfo:
 def iter_video(path: str | Path, *, size: tuple[int, int] | None = None) -> Iterator[np.ndarray]:
     """Decode frames one at a time as H×W×3 uint8 RGB (optionally scaled to ``size``)."""
     iio = require("imageio_ffmpeg")
+    # imageio-ffmpeg warns when we ask for another size than the source's: that is the point of `size`
+    logging.getLogger("imageio_ffmpeg").setLevel(logging.ERROR)
     p = Path(path)
     if not p.is_file():
         raise MediaError(f"{p} does not exist or is not a file.")

@@ -106,13 +106,25 @@ class Clip:
                    size=(arr.shape[1], arr.shape[0]), label="still", provenance=prov)
 
     @classmethod
-    def from_file(cls, path: str | Path, *, size: tuple[int, int] | None = None) -> "Clip":
-        """Decode a video file into memory (short clips: Runway outputs, live footage). Audio comes along."""
+    def from_file(cls, path: str | Path, *, size: tuple[int, int] | None = None, stream: bool = False) -> "Clip":
+        """A clip of a video file (Runway outputs, live footage, rendered shots); its audio comes along.
+
+        By default every frame is decoded into memory (fine for short clips). With ``stream=True`` frames are
+        decoded on demand, in order, keeping one frame in memory: for long shots inside a timeline.
+        """
         from ._ffmpeg import probe, read_video
 
-        frames, fps = read_video(path, size=size)
-        clip = cls.from_frames(frames, fps=fps or 24.0, label=Path(path).name)
-        if probe(path, count_frames=False).has_audio:
+        info = probe(path, count_frames=stream)
+        if stream:
+            if not info.n_frames or not info.size:
+                raise MediaError(f"{Path(path).name} has no video frames.")
+            reader = _SequentialReader(Path(path), size)
+            clip = cls(frame_fn=reader, fps=info.fps or 24.0, n_frames=info.n_frames, size=size or info.size,
+                       label=Path(path).name)
+        else:
+            frames, fps = read_video(path, size=size)
+            clip = cls.from_frames(frames, fps=fps or 24.0, label=Path(path).name)
+        if info.has_audio:
             from .audio import Audio
 
             clip = clip.with_audio(Audio.load(path))
@@ -182,7 +194,9 @@ class Clip:
         wav = None
         if self.audio is not None:
             wav = out.with_name(f".{out.stem}.audio.wav")
-            write_wav(wav, self.audio.fit(self.duration).samples, self.audio.sample_rate)
+            # 2 frames longer than the picture, so ffmpeg's -shortest ends on the last video frame (audio cut
+            # exactly to length can end a few samples early after resampling/AAC framing and drop a frame)
+            write_wav(wav, self.audio.fit(self.duration + 2 / self.fps).samples, self.audio.sample_rate)
         try:
             with VideoWriter(out, size=self.size, fps=self.fps, crf=crf, preset=preset, audio=wav) as w:
                 for f in bar(self.frames(), total=self.n_frames, desc=f"render {out.name}", enabled=progress):
@@ -216,6 +230,39 @@ class Clip:
         audio = ", with audio" if self.audio is not None else ""
         return (f"Clip({self.label or 'untitled'}: {self.size[0]}×{self.size[1]}, {self.duration:.2f} s "
                 f"@ {self.fps:g} fps, {self.n_frames} frames{audio})")
+
+
+class _SequentialReader:
+    """Decode frames on demand: sequential access is cheap, going back restarts the decoder."""
+
+    def __init__(self, path: Path, size: tuple[int, int] | None) -> None:
+        self.path, self.size = path, size
+        self._gen: Iterator[np.ndarray] | None = None
+        self._next = 0
+        self._last: np.ndarray | None = None
+        self._last_i = -1
+
+    def __call__(self, i: int) -> np.ndarray:
+        from ._ffmpeg import iter_video
+
+        if i == self._last_i and self._last is not None:
+            return self._last
+        if self._gen is None or i < self._next:
+            self._gen = iter_video(self.path, size=self.size)
+            self._next = 0
+        frame = self._last
+        while self._next <= i:
+            try:
+                frame = next(self._gen)
+            except StopIteration:  # a container that reported one frame too many: hold the last one
+                if frame is None:
+                    raise MediaError(f"{self.path.name} ended before frame {i}.") from None
+                self._next = i + 1
+                break
+            self._next += 1
+        assert frame is not None
+        self._last, self._last_i = frame, i
+        return frame
 
 
 def as_rgb_array(image: Any) -> np.ndarray:

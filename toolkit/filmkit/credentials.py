@@ -185,6 +185,7 @@ def sign_file(path: str | Path, *, title: str | None = None, source_type: str = 
         os.close(fd)
         try:
             builder.sign_file(str(src), tmp, signer or workshop_certificate().signer())
+            os.chmod(tmp, src.stat().st_mode & 0o777)  # keep the file's permissions (mkstemp makes it 0600)
             os.replace(tmp, dest)
         finally:
             Path(tmp).unlink(missing_ok=True)

@@ -38,6 +38,8 @@ PROVIDER_NAMES = {
     "human": "the filmmakers",
 }
 _GENERATIVE = {"runway", "midjourney-import"}
+SHORT_NAMES = {"previz": "filmkit previz", "runway": "Runway", "midjourney-import": "Midjourney",
+               "filmkit": "filmkit", "import": "imported files", "human": "the filmmakers"}
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,7 @@ def credits_text(manifest: Manifest) -> str:
     for row in tool_summary(manifest.assets):
         made = ", ".join(_plural(row[k], k) for k in ("image", "video", "audio") if row[k])
         cost = f", {row['credits']:g} credits" if row["credits"] else ""
-        name = PROVIDER_NAMES.get(row["provider"], row["provider"]).split(",")[0]
+        name = SHORT_NAMES.get(row["provider"], row["provider"])
         lines.append(f"  {name} — {row['model']} ({made}{cost})")
     lines += ["", disclosure(manifest)]
     return "\n".join(lines)
