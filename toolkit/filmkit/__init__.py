@@ -129,6 +129,8 @@ _EXPORTS: dict[str, str] = {
     # --- film projects, provenance, content credentials --------------------------------------------------
     "Project": "project",
     "load_project": "project",
+    "render_project": "render",
+    "render_demo": "render",
 }
 
 # submodules reachable as fk.<name>

@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -113,7 +114,8 @@ def _music(st: RenderState) -> None:
         return
     from .audio import Audio
 
-    length = st.p.duration + _CREDITS_SECONDS + 1.0
+    # whole 30 s blocks, so that changing one shot's length does not change the music other shots react to
+    length = 30.0 * math.ceil((st.p.duration + _CREDITS_SECONDS + 1.0) / 30.0)
     if spec.path is not None:
         st.music = Audio.load(spec.path)
         st.music_asset = Asset.from_file(spec.path, Provenance(provider="human", model="file", operation="import"))
