@@ -134,3 +134,32 @@ def test_bad_project_stops_before_any_work(project_file: Path, tmp_path: Path, w
     assert main(["render", str(project_file), "--out", str(tmp_path / "y")]) == 2
     err = capsys.readouterr().err
     assert "small_hours.toml:" in err and "is not one of push-in" in err
+
+
+def test_a_runway_render_through_the_fake_api_bills_once_and_leaks_no_key(
+        tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fake_runway import FakeRunway
+
+    with FakeRunway() as fake:
+        monkeypatch.setenv("RUNWAYML_BASE_URL", fake.url)
+        monkeypatch.setenv("RUNWAYML_API_SECRET", fake.key)
+        monkeypatch.setenv("FILMKIT_RUNWAY_POLL_INTERVAL", "0")
+        monkeypatch.setenv("FILMKIT_RUNWAY_POLL_JITTER", "0")
+        f = tmp_path / "runway_film.toml"
+        f.write_text('[film]\ntitle = "Gen"\nsize = "320x180"\nfps = 8\nprovider = "runway"\n\n'
+                     '[[shot]]\nid = "sea"\nprompt = "grey sea at dawn, slow waves --ar 16:9"\n'
+                     'move = "image-to-video"\nseconds = 2\n')
+        result = render_project(f, out=tmp_path / "out")
+        creates = [r for r in fake.requests if r.method == "POST" and r.path in ("/v1/text_to_image",
+                                                                             "/v1/image_to_video")]
+        assert [r.path for r in creates] == ["/v1/text_to_image", "/v1/image_to_video"]
+        assert probe(result.film.path).size == (320, 180)
+        manifest = json.loads(result.manifest.read_text())
+        models = {(a["provenance"]["provider"], a["provenance"]["model"]) for a in manifest["assets"]}
+        assert ("runway", "gen4_image") in models and ("runway", "gen4_turbo") in models
+        assert "generative AI tools (Runway)" in result.credits.read_text()
+        again = render_project(f, out=tmp_path / "again")  # cached: no new spend
+        assert again.rebuilt == () and len([r for r in fake.requests if r.method == "POST"
+                                            and r.path.startswith("/v1/")
+                                            and r.path != "/v1/uploads"]) == len(creates)
+        assert files_containing(tmp_path, fake.key) == [] and files_containing(workspace, fake.key) == []

@@ -218,6 +218,9 @@ class RunwayProvider:
 
         self._key = api_key or runway_api_key(required=True)
         self.base_url = (base_url or os.environ.get("RUNWAYML_BASE_URL") or config.runway_base_url or None)
+        # tests and local fakes may ask for a faster pace; the floor below still holds for the real service
+        poll_interval = float(os.environ.get("FILMKIT_RUNWAY_POLL_INTERVAL", poll_interval))
+        poll_jitter = float(os.environ.get("FILMKIT_RUNWAY_POLL_JITTER", poll_jitter))
         if poll_interval < 0 or poll_jitter < 0:
             raise StudioError(f"poll_interval and poll_jitter must be ≥ 0; got {poll_interval}, {poll_jitter}.")
         self.poll_interval = float(poll_interval)
