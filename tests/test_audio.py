@@ -1,0 +1,187 @@
+"""Sound analysis: beats, onsets and band envelopes measured against synthetic music with known beats."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import filmkit as fk
+import numpy as np
+import pytest
+from filmkit._ffmpeg import ffmpeg_exe
+from filmkit.audio import ANALYSIS_RATE, AudioAnalysis
+from filmkit.curves import Curve
+from filmkit.errors import MediaError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def f_measure(found: np.ndarray, truth: np.ndarray, tol: float = 0.07) -> float:
+    """mir_eval-style greedy one-to-one matching within ``tol`` seconds."""
+    found, truth = list(np.sort(found)), list(np.sort(truth))
+    used: set[int] = set()
+    hits = 0
+    for t in truth:
+        best = None
+        for j, f in enumerate(found):
+            if j not in used and abs(f - t) <= tol and (best is None or abs(f - t) < abs(found[best] - t)):
+                best = j
+        if best is not None:
+            used.add(best)
+            hits += 1
+    if not found or not truth or not hits:
+        return 0.0
+    p, r = hits / len(found), hits / len(truth)
+    return 2 * p * r / (p + r)
+
+
+@pytest.fixture(scope="module")
+def track120() -> tuple[fk.Audio, object, AudioAnalysis]:
+    music, truth = fk.synth_music(6.0, bpm=120, seed=0)
+    return music, truth, fk.analyse_audio(music, fps=24, bpm=120)
+
+
+@pytest.mark.parametrize("bpm", [87, 120, 140])
+def test_beats_with_given_bpm_match_truth(bpm: int) -> None:
+    music, truth = fk.synth_music(6.0, bpm=bpm, seed=1)
+    a = fk.analyse_audio(music, fps=24, bpm=bpm)
+    assert a.tempo == bpm and a.bpm_given
+    assert f_measure(a.beat_times, truth.beat_times) >= 0.95
+    # beat times are rounded to video frames
+    assert np.allclose(a.beat_times * 24, np.round(a.beat_times * 24))
+
+
+def test_onsets_find_kicks_and_hats(track120: tuple) -> None:
+    _, truth, a = track120
+    assert f_measure(a.onset_times, truth.hat_times, tol=0.05) >= 0.95  # hats fall on every 8th, kicks too
+
+
+def test_low_band_peaks_on_kicks_and_high_band_on_hats(track120: tuple) -> None:
+    _, truth, a = track120
+    low, high = a.envelope("low"), a.envelope("high")
+    beat_f = np.round(truth.beat_times * 24).astype(int)
+    offbeat_f = np.round((truth.beat_times + 0.25) * 24).astype(int)     # hats + bass, no kick
+    assert low[beat_f].min() > 0.8
+    assert low[beat_f].mean() > 2.5 * low[offbeat_f].mean()
+    hat_f = np.round(truth.hat_times * 24).astype(int)
+    between_f = np.round((truth.hat_times + 0.125) * 24).astype(int)     # the 16ths: nothing plays
+    between_f = between_f[between_f < a.n_frames]
+    assert high[hat_f].mean() > 10 * high[between_f].mean()
+    # each band's local maxima sit on its instrument
+    padded = np.concatenate([[-1.0], low, [-1.0]])
+    peaks = np.array([i for i in range(a.n_frames)
+                      if padded[i + 1] >= padded[i] and padded[i + 1] > padded[i + 2] and low[i] > 0.5])
+    assert len(peaks) == len(beat_f)
+    assert np.abs(peaks - beat_f).max() <= 1
+    assert a.envelopes.min() >= 0 and a.envelopes.max() == pytest.approx(1.0)
+
+
+def test_everything_becomes_a_curve(track120: tuple) -> None:
+    _, truth, a = track120
+    low = a.band("low")
+    assert isinstance(low, Curve)
+    assert np.allclose(low.sample(24, a.duration), a.envelope("low"))
+    pulse = a.beat_pulse(decay=0.25).sample(24, a.duration)
+    for f in a.beat_frames:
+        assert pulse[f] == pytest.approx(1.0)
+    # ~5 % after `decay` seconds (6 frames at 24 fps) when no other beat came
+    assert pulse[a.beat_frames[0] + 6] == pytest.approx(np.exp(-3), abs=1e-6)
+    assert np.allclose(a.onset_curve().sample(24, a.duration), a.onset_strength)
+
+
+def test_custom_bands_and_clear_errors() -> None:
+    music, _ = fk.synth_music(2.0, bpm=120, seed=0)
+    a = fk.analyse_audio(music, fps=12, bpm=120, bands={"kick": (30, 120), "air": (6000, 11000)})
+    assert list(a.bands) == ["kick", "air"] and a.envelopes.shape == (2, 24)
+    b = fk.analyse_audio(music, fps=12, bpm=120, bands=[(30, 120)])
+    assert np.allclose(b.envelopes[0], a.envelope("kick"))
+    with pytest.raises(MediaError, match="no band called 'bass'"):
+        a.band("bass")
+    with pytest.raises(MediaError, match="unknown band 'sub'"):
+        fk.analyse_audio(music, bands=("sub",))
+    with pytest.raises(MediaError, match="bpm"):
+        fk.analyse_audio(music, bpm=1000)
+
+
+def test_plot_shows_waveform_bands_beats_and_curves(track120: tuple) -> None:
+    _, _, a = track120
+    fig = a.plot(curves={"zoom": a.beat_pulse().scale(0.05).offset(1.0)})
+    axes = fig.get_axes()
+    assert len(axes) == 3
+    assert len(axes[1].get_lines()) >= 3                      # one line per band (plus beat markers)
+    zoom_line = axes[2].get_lines()[0].get_ydata()
+    assert max(zoom_line) == pytest.approx(1.05) and min(zoom_line) >= 1.0
+    assert len(a.plot().get_axes()) == 2
+
+
+def test_loads_wav_m4a_and_mp3(tmp_path: Path) -> None:
+    music, truth = fk.synth_music(4.0, bpm=120, seed=2)
+    wav = music.save(tmp_path / "beat.wav")
+    results = {}
+    for ext, codec in (("m4a", ["-c:a", "aac", "-b:a", "128k"]), ("mp3", ["-c:a", "libmp3lame", "-b:a", "128k"])):
+        out = tmp_path / f"beat.{ext}"
+        subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(wav), *codec, str(out)], check=True)
+        results[ext] = fk.load_audio(out)
+    results["wav"] = fk.load_audio(wav)
+    for ext, audio in results.items():
+        assert audio.sample_rate == ANALYSIS_RATE
+        assert audio.duration == pytest.approx(4.0, abs=0.08), ext       # encoders pad a little
+        a = fk.analyse_audio(audio, fps=24, bpm=120)
+        assert f_measure(a.beat_times, truth.beat_times) >= 0.95, ext
+    assert np.corrcoef(results["wav"].samples[:80000], music.samples[:80000])[0, 1] > 0.999
+    # a path works directly too
+    assert fk.analyse_audio(tmp_path / "beat.m4a", bpm=120).n_frames == 96
+
+
+def test_analysis_resamples_other_rates() -> None:
+    music, truth = fk.synth_music(3.0, bpm=120, seed=0, sample_rate=44100)
+    a = fk.analyse_audio(music, fps=24, bpm=120)
+    assert a.n_frames == 72 and f_measure(a.beat_times, truth.beat_times) >= 0.95
+
+
+_FIRST_ANALYSIS = """
+import filmkit as fk
+music, _ = fk.synth_music(5.0, bpm=120, seed=0)
+a = fk.analyse_audio(music, fps=24, bpm=120)
+b = fk.analyse_audio(music, fps=24)          # without bpm: the tempo estimate path
+print(len(a.beat_times), len(b.beat_times))
+"""
+
+
+def _cache_files(env: dict[str, str]) -> dict[str, float]:
+    """numba's cache files for librosa: in NUMBA_CACHE_DIR if set, else beside librosa's modules."""
+    import librosa
+
+    roots = [Path(env["NUMBA_CACHE_DIR"])] if env.get("NUMBA_CACHE_DIR") else [Path(librosa.__file__).parent]
+    out = {}
+    for root in roots:
+        for p in root.rglob("*"):
+            if p.suffix in (".nbi", ".nbc"):
+                out[str(p)] = p.stat().st_mtime_ns
+    return out
+
+
+@pytest.mark.slow
+def test_first_analysis_in_a_fresh_process_compiles_nothing(monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path: Path) -> None:
+    """After the workshop installer's warm-up, a fresh kernel's first analysis finds every numba kernel it
+    needs in the cache: it writes no new cache entries (numba writes one whenever it compiles)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        import workshop
+    finally:
+        sys.path.remove(str(ROOT))
+    env = dict(os.environ)
+    monkeypatch.setattr(workshop, "VENV", tmp_path)                     # no "already warm" stamp
+    monkeypatch.setattr(workshop, "_venv_python", lambda: Path(sys.executable))
+    monkeypatch.setattr(workshop, "_say", lambda msg: None)
+    workshop.warm_numba()                                               # exactly what the installer runs
+    before = _cache_files(env)
+    assert before, "the warm-up left no numba cache files"
+    out = subprocess.run([sys.executable, "-c", _FIRST_ANALYSIS], capture_output=True, text=True, env=env,
+                         check=True)
+    assert out.stdout.split() == ["10", "10"]
+    after = _cache_files(env)
+    new_or_changed = sorted(p for p, m in after.items() if before.get(p) != m)
+    assert new_or_changed == [], f"the first analysis compiled kernels the warm-up missed: {new_or_changed}"
