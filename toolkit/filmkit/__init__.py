@@ -134,7 +134,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 # submodules reachable as fk.<name>
-_SUBMODULES = {"errors", "checks", "course", "widgets", "easing"}
+_SUBMODULES = {"errors", "settings", "checks", "course", "widgets", "easing"}
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 

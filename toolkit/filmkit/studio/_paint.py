@@ -6,8 +6,8 @@ Images are float32 arrays in 0..1; a layer is a horizontal band ``rows y0..y0+h`
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -61,7 +61,7 @@ def noise2d(h: int, w: int, seed: int, *, cells: tuple[int, int] = (4, 8), octav
     rng = np.random.default_rng(seed)
     for _ in range(octaves):
         g = rng.standard_normal((cy + 1, cx + 1)).astype(np.float32)
-        out += amp * np.asarray(Image.fromarray(g, mode="F").resize((w, h), Image.Resampling.BICUBIC))
+        out += amp * np.asarray(Image.fromarray(g).resize((w, h), Image.Resampling.BICUBIC))
         amp *= rough
         cy, cx = cy * 2, cx * 2
     return out * 0.6
@@ -78,45 +78,39 @@ def mix(a: np.ndarray, b: np.ndarray | Sequence[float], t: np.ndarray | float) -
 
 @dataclass
 class Layer:
-    """A band of a full-width RGBA layer: rows ``y0 .. y0 + rgb.shape[0]``; colour is not premultiplied."""
+    """A band of a full-width RGBA layer, channel-planar: rows ``y0 .. y0 + h``; colour not premultiplied.
+
+    ``rgb`` is ``(3, h, W)`` float32 and ``alpha`` ``(h, W)``: planar arrays keep numpy's inner loops long
+    (an ``(h, W, 3)`` array broadcast against a colour runs an inner loop of length 3, several times slower).
+    """
 
     name: str
     y0: int
-    rgb: np.ndarray  # (h, W, 3) float32
+    rgb: np.ndarray  # (3, h, W) float32
     alpha: np.ndarray  # (h, W) float32
 
     @property
     def h(self) -> int:
-        return int(self.rgb.shape[0])
-
-    def full(self, H: int) -> "Layer":
-        """This layer extended to the whole frame (transparent outside its band)."""
-        if self.y0 == 0 and self.h == H:
-            return self
-        W = self.rgb.shape[1]
-        rgb = np.zeros((H, W, 3), np.float32)
-        a = np.zeros((H, W), np.float32)
-        y1 = min(H, self.y0 + self.h)
-        rgb[self.y0:y1] = self.rgb[: y1 - self.y0]
-        a[self.y0:y1] = self.alpha[: y1 - self.y0]
-        return Layer(self.name, 0, rgb, a)
+        return int(self.rgb.shape[1])
 
 
-def profile_layer(name: str, top: np.ndarray, H: int, colour: np.ndarray, *, y_min: int | None = None) -> tuple[
-        Layer, np.ndarray]:
+def c3(colour: Sequence[float] | np.ndarray) -> np.ndarray:
+    """A colour shaped (3, 1, 1), to broadcast over planar images."""
+    return np.asarray(colour, np.float32).reshape(3, 1, 1)
+
+
+def profile_layer(name: str, top: np.ndarray, H: int) -> tuple[Layer, np.ndarray]:
     """A layer filled below the ridge line ``top`` (pixels from the top, per column), anti-aliased.
 
-    Returns the layer (colour broadcast, to be shaded by the caller) and ``d``: each pixel's depth below the
-    ridge in pixels (negative above it), useful for rim light and gradients.
+    Returns the layer (colour left uninitialised, for the caller to paint) and ``d``: each pixel's depth below
+    the ridge in pixels (negative above it), useful for rim light and gradients.
     """
     W = top.shape[0]
-    y0 = int(max(0, np.floor(top.min() if y_min is None else min(y_min, top.min())) - 1))
-    y0 = min(y0, H - 1)
+    y0 = int(min(max(0, np.floor(top.min()) - 1), H - 1))
     yy = np.arange(y0, H, dtype=np.float32)[:, None]
     d = yy - top[None, :]
     a = np.clip(d + 0.5, 0.0, 1.0)
-    rgb = np.empty((H - y0, W, 3), np.float32)
-    rgb[:] = colour
+    rgb = np.empty((3, H - y0, W), np.float32)
     return Layer(name, y0, rgb, a), d
 
 
@@ -150,17 +144,26 @@ def draw_shapes(W: int, H: int, box: tuple[float, float, float, float], shapes: 
 
 
 def blur(arr: np.ndarray, factor: float) -> np.ndarray:
-    """A soft blur (down- then up-sampling, bilinear) of an (h, w) or (h, w, c) float array."""
-    if factor <= 1.05 or arr.shape[0] < 4:
+    """A soft blur (down- then up-sampling, bilinear) of an (h, w) or planar (c, h, w) float array."""
+    if factor <= 1.05 or arr.shape[-2] < 4:
         return arr
-    h, w = arr.shape[:2]
+    h, w = arr.shape[-2:]
     sw, sh = max(2, int(w / factor)), max(2, int(h / factor))
-    chans = [arr] if arr.ndim == 2 else [arr[..., c] for c in range(arr.shape[2])]
+    planes = [arr] if arr.ndim == 2 else [arr[c] for c in range(arr.shape[0])]
     out = []
-    for ch in chans:
-        im = Image.fromarray(np.ascontiguousarray(ch, np.float32), mode="F")
+    for ch in planes:
+        im = Image.fromarray(np.ascontiguousarray(ch, np.float32))
         out.append(np.asarray(im.resize((sw, sh), Image.Resampling.BOX).resize((w, h), Image.Resampling.BILINEAR)))
-    return out[0] if arr.ndim == 2 else np.stack(out, axis=-1)
+    return out[0] if arr.ndim == 2 else np.stack(out)
+
+
+def upsample(img: np.ndarray, W: int, H: int) -> np.ndarray:
+    """Bilinear upsampling of a small (h, w, 3) float image to a planar (3, H, W) one."""
+    out = np.empty((3, H, W), np.float32)
+    for c in range(3):
+        im = Image.fromarray(np.ascontiguousarray(img[..., c]))
+        out[c] = np.asarray(im.resize((W, H), Image.Resampling.BILINEAR))
+    return out
 
 
 def hue_rotate(rgb: np.ndarray, degrees: float) -> np.ndarray:
@@ -176,4 +179,4 @@ def hue_rotate(rgb: np.ndarray, degrees: float) -> np.ndarray:
         [k * (1 - c) + sq * s, c + k * (1 - c), k * (1 - c) - sq * s],
         [k * (1 - c) - sq * s, k * (1 - c) + sq * s, c + k * (1 - c)],
     ], np.float32)
-    return np.clip(rgb @ m.T, 0.0, 1.0)  # type: ignore[no-any-return]
+    return np.clip(rgb @ m.T, 0.0, 1.0)
