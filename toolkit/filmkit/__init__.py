@@ -42,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "example_library": "style",
     # --- studio: generate, previz, cache ----------------------------------------------------------------
     "generate": "studio",
+    "animate": "studio",
     "Job": "studio",
     "get_provider": "studio",
     "PrevizProvider": "studio",
@@ -77,7 +78,7 @@ _EXPORTS: dict[str, str] = {
     "truck": "camera",
     "roll": "camera",
     "parallax": "camera",
-    "animate": "camera",
+    "move_camera": "camera",
     # --- sound analysis, audio-reactive, keying, tracking, compositing ---------------------------------------
     "AudioAnalysis": "audio",
     "analyse_audio": "audio",
