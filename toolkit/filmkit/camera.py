@@ -239,6 +239,12 @@ def _affine(zoom: float, rotation: float, x: float, y: float, src_size: tuple[in
     return np.hstack([lin, b[:, None]])
 
 
+def _spans_width(rgba: np.ndarray) -> bool:
+    """True when a layer is opaque along both side edges somewhere (a band across the picture, not a cut-out)."""
+    a = rgba[..., 3]
+    return bool((a[:, 0] > 200).mean() > 0.05 and (a[:, -1] > 200).mean() > 0.05)
+
+
 def _cover_factor(path: CameraPath, times: np.ndarray, src_size: tuple[int, int], out_size: tuple[int, int],
                   motion_blur: float, fps: float, nearness: float = 1.0) -> float:
     """The smallest constant factor on the zoom that keeps the picture's edges outside the frame."""
@@ -668,15 +674,20 @@ def parallax(layers: Any, *, seconds: float = 5.0, fps: float = 24, move: str | 
             path = camera_move(truck=sign * a, seconds=seconds, fps=fps, ease=ease)
         op = f"parallax_{name.replace('-', '_')}"
     times = np.arange(n) / float(fps)
-    # the back layer fills the frame (cover); the others may reveal what lies behind them, as cut-outs do
-    k = _cover_factor(path, times, (iw, ih), (w, h), motion_blur, fps, nearness=nears[0])
+    # The back layer fills the frame (cover), and so does every layer that spans the picture from edge to edge
+    # (previz's far hills, fog and ground): their edges must never come into view. Cut-outs (a figure, a tree)
+    # may reveal what lies behind them, as cut-outs do.
+    spans = [i == 0 or _spans_width(img) for i, img in enumerate(imgs)]
+    k = max(_cover_factor(path, times, (iw, ih), (w, h), motion_blur, fps, nearness=p)
+            for p, full in zip(nears, spans) if full)
     max_zoom = max(float(np.max(path.screen(times, nearness=p)[0])) for p in nears) * k
     warpers = []
-    for i, (img, p) in enumerate(zip(imgs, nears)):
+    for img, p, full in zip(imgs, nears, spans):
         pm = img.astype(np.float32)
         pm[..., :3] *= pm[..., 3:4] / 255.0  # premultiplied alpha: no dark fringes when edges are resampled
         pm_u8 = (pm + 0.5).astype(np.uint8)
-        warpers.append((_Warper(pm_u8, (w, h), max_zoom=max_zoom, border="reflect" if i == 0 else "constant"), p))
+        # if even the cover zoom cannot hide an edge (a very large move), mirror it rather than cut it off
+        warpers.append((_Warper(pm_u8, (w, h), max_zoom=max_zoom, border="reflect" if full else "constant"), p))
     offsets = _shutter_offsets(motion_blur, fps)
 
     def one(t: float) -> np.ndarray:
