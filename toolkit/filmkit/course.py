@@ -1,4 +1,12 @@
-"""The instructor's side of the course: ``init``, ``release``, ``grade`` and ``gradebook``, built on nbgrader.
+"""The instructor's side of the course: ``init``, ``release``, ``collect``, ``grade`` and ``gradebook``, on nbgrader.
+
+The workflow (each step is one ``filmkit course`` command calling one function here)::
+
+    filmkit course init filmart101 --timeout 60     # init_course: nbgrader course dir + config, sources copied
+    filmkit course release --course filmart101      # release: release/ and the repo's exercises/
+    filmkit course collect --course filmart101      # collect: from nbgrader's exchange, or --from DOWNLOADS
+    filmkit course grade --course filmart101        # grade: parallel autograde + feedback HTML
+    filmkit course gradebook --course filmart101    # gradebook: grades.csv, grades.png, a summary
 
 Everything here uses nbgrader's Python API (:class:`nbgrader.apps.NbGraderAPI`, its converters and
 :class:`nbgrader.api.Gradebook`); nothing shells out to the ``nbgrader`` command. What filmkit adds:
@@ -9,9 +17,12 @@ Everything here uses nbgrader's Python API (:class:`nbgrader.apps.NbGraderAPI`, 
 - **parallel grading** (nbgrader's own autograde is strictly serial): :func:`grade` autogrades every
   submission in worker processes, each grading a disjoint set of students against the shared gradebook, with a
   progress bar. A cell that loops forever is interrupted after the course's timeout and the rest of the
-  notebook still runs, so the learner scores what they earned and nobody else waits;
+  notebook still runs; a cell that kills the kernel gets an error, the kernel is restarted and grading goes on
+  (nbgrader alone would score that notebook 0). Either way the learner scores what they earned and nobody
+  else waits;
 - **feedback without leaks**: nbgrader copies hidden tests into the feedback HTML (nbgrader#917); filmkit
-  removes every ``### BEGIN HIDDEN TESTS`` … ``### END HIDDEN TESTS`` region from it;
+  removes every ``### BEGIN HIDDEN TESTS`` … ``### END HIDDEN TESTS`` region from it, and cuts a failing test's
+  traceback to its message (the traceback would quote the hidden lines);
 - **explained failures**: a notebook in which a graded cell was duplicated fails as a whole in nbgrader, with a
   misleading message about an "old metadata format"; :func:`grade` finds the duplicate and says so.
 
@@ -40,21 +51,37 @@ import re
 import shutil
 import sys
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from .errors import CourseError
 
-__all__ = ["Course", "Submission", "GradeReport", "GradebookExport", "init_course", "open_course", "release",
-           "grade", "gradebook", "strip_hidden_tests", "duplicate_grade_ids", "add_submission", "REPO_ROOT"]
+__all__ = [
+    "REPO_ROOT",
+    "Course",
+    "GradeReport",
+    "GradebookExport",
+    "Submission",
+    "add_submission",
+    "collect",
+    "duplicate_grade_ids",
+    "grade",
+    "gradebook",
+    "init_course",
+    "open_course",
+    "release",
+    "strip_hidden_tests",
+]
 
 #: the repository this package lives in (``solutions/`` and ``exercises/`` sit beside ``toolkit/``)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 _META = ".filmkit-course.json"
-_HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.DOTALL)
-_HIDDEN_NOTE = "# (hidden tests: they run when your work is graded)"
+# a hidden region never spans two <pre> blocks of the HTML (so a stray marker cannot swallow other cells)
+_HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(?:(?!</pre>).)*?### END HIDDEN TESTS", re.DOTALL)
+_HIDDEN_NOTE = "# (hidden tests: they run when your work is graded)"  # same words as _grading_worker
 
 
 # --- values ------------------------------------------------------------------------------------------------
@@ -93,10 +120,15 @@ class Submission:
     max_score: float
     ok: bool
     message: str = ""
+    auto_score: float = 0.0
+    auto_max: float = 0.0
+    needs_manual_grade: bool = False
 
     def __str__(self) -> str:
         mark = "" if self.ok else f"  ({self.message.splitlines()[0] if self.message else 'failed'})"
-        return f"{self.student:<16} {self.exercise:<24} {self.score:g}/{self.max_score:g}{mark}"
+        manual = "  + written answer to mark" if self.needs_manual_grade else ""
+        return (f"{self.student:<16} {self.exercise:<24} {self.score:g}/{self.max_score:g} "
+                f"(autograded {self.auto_score:g}/{self.auto_max:g}){manual}{mark}")
 
 
 @dataclass(frozen=True)
@@ -168,12 +200,25 @@ def _config(course: Course) -> Any:
     return cfg
 
 
-def _api(course: Course) -> Any:
+def _api(course: Course, *, feedback: bool = False) -> Any:
     _tools_on_path()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
     cfg = _config(course)
+    from . import _grading_worker as W
+
+    if feedback:
+        from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+        from nbgrader.preprocessors import GetGrades
+
+        cfg.GenerateFeedback.preprocessors = [GetGrades, W.HideHiddenTests, CSSHTMLHeaderPreprocessor]
+    else:
+        from nbgrader.converters import Autograde
+
+        steps = Autograde.class_traits()["autograde_preprocessors"].default()
+        cfg.Autograde.autograde_preprocessors = [W.RecoveringExecute if s.__name__ == "Execute" else s
+                                                 for s in steps]
     return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
 
 
@@ -284,20 +329,13 @@ def _sync_source(root: Path, nb: Path, *, link: bool) -> Path:
 
 # --- release -----------------------------------------------------------------------------------------------------
 def release(exercise: str | None = None, *, course: str | Path | Course = ".",
-            exercises_dir: str | Path | None = None) -> list[Path]:
+            exercises_dir: str | Path | None = None, exchange: bool = False) -> list[Path]:
     """Generate the learner version of one exercise (or all) into ``release/`` and refresh ``exercises/``.
 
     The sources are first refreshed from the course's ``solutions/`` folder, so edit the solutions, never
     ``source/`` or ``exercises/``. Returns the learner notebooks written to ``exercises_dir``
-    (default: ``exercises/`` beside the solutions).
-
-    Examples
-    --------
-    >>> import filmkit as fk, tempfile, pathlib
-    >>> tmp = pathlib.Path(tempfile.mkdtemp())
-    >>> c = fk.course.init_course(tmp / "demo")
-    >>> [p.name for p in fk.course.release("02_prompt_anatomy", course=c, exercises_dir=tmp / "ex")]
-    ['02_prompt_anatomy.ipynb']
+    (default: ``exercises/`` beside the solutions). With ``exchange=True`` the learner versions are also put in
+    nbgrader's exchange, where learners on a shared JupyterHub fetch them. ``filmkit course release`` calls this.
     """
     c = open_course(course)
     meta = json.loads((c.root / _META).read_text()) if (c.root / _META).is_file() else {}
@@ -316,7 +354,36 @@ def release(exercise: str | None = None, *, course: str | Path | Course = ".",
             dest = out_dir / nb.name
             shutil.copyfile(nb, dest)
             written.append(dest)
+        if exchange:
+            _check(api.release_assignment(name), f"release_assignment {name}")
     return written
+
+
+def collect(exercise: str | None = None, *, course: str | Path | Course = ".",
+            from_dir: str | Path | None = None) -> list[Path]:
+    """Gather learners' notebooks into ``submitted/<student>/<exercise>/``; returns the submitted notebooks.
+
+    Without ``from_dir``, this is nbgrader's ``collect`` from the exchange (the newest submission of each
+    learner). With ``from_dir`` (notebooks downloaded from an LMS or e-mail), each ``<student>.ipynb`` or
+    ``<student>/<anything>.ipynb`` in it becomes that student's submission of ``exercise``.
+    """
+    c = open_course(course)
+    if from_dir is not None:
+        if exercise is None:
+            raise CourseError("say which exercise these notebooks answer: collect(EXERCISE, from_dir=...) "
+                              "(`filmkit course collect EXERCISE --from DIR`).")
+        src = Path(from_dir)
+        if not src.is_dir():
+            raise CourseError(f"{src} is not a folder of notebooks.")
+        found = [(p.stem, p) for p in sorted(src.glob("*.ipynb"))]
+        found += [(d.name, nb) for d in sorted(src.iterdir()) if d.is_dir() for nb in sorted(d.glob("*.ipynb"))[:1]]
+        if not found:
+            raise CourseError(f"no notebooks in {src}; expected <student>.ipynb or <student>/<notebook>.ipynb.")
+        return [add_submission(c, student, nb, exercise=exercise) for student, nb in found]
+    api = _api(c)
+    for name in _exercise_names(c, exercise):
+        _check(api.collect(name, update=True), f"collect {name}")
+    return sorted((c.root / "submitted").glob(f"*/{exercise or '*'}/*.ipynb"))
 
 
 def add_submission(course: str | Path | Course, student: str, notebook: str | Path, *,
@@ -345,7 +412,7 @@ def duplicate_grade_ids(notebook: str | Path) -> list[str]:
     """
     import nbformat
 
-    nb = nbformat.read(str(notebook), as_version=4)
+    nb = nbformat.read(str(notebook), as_version=4)  # type: ignore[no-untyped-call]
     ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
     return sorted(k for k, n in Counter(i for i in ids if i).items() if n > 1)
 
@@ -362,9 +429,20 @@ def strip_hidden_tests(html: str) -> str:
 _WORKER_API: Any = None
 
 
+def _worker_log(path: str) -> None:
+    """Send a worker's stderr (kernel start-up chatter, SQLAlchemy warnings) to a log file in the course."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
 def _grade_one(root: str, exercise: str, student: str) -> tuple[str, str, bool, str]:
     """Autograde one submission in a worker process (the API is built once per worker)."""
     global _WORKER_API
+    import warnings
+
+    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's SQLAlchemy noise
     course = open_course(root)
     if _WORKER_API is None:
         _WORKER_API = _api(course)
@@ -372,7 +450,7 @@ def _grade_one(root: str, exercise: str, student: str) -> tuple[str, str, bool, 
     for attempt in range(3):  # sqlite may be busy while another worker commits
         result = _WORKER_API.autograde(exercise, student, force=True, create=True)
         text = (result.get("error") or "") + (result.get("log") or "")
-        if result.get("success") or "database is locked" not in text:
+        if result.get("success") or not ("database is locked" in text or "UNIQUE constraint failed" in text):
             break
     message = ""
     if not result.get("success"):
@@ -388,28 +466,33 @@ def _grade_one(root: str, exercise: str, student: str) -> tuple[str, str, bool, 
     return student, exercise, bool(result.get("success")), message
 
 
-def _scores(course: Course, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[float, float]]:
+def _scores(course: Course, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
     from nbgrader.api import Gradebook, MissingEntry
 
-    out: dict[tuple[str, str], tuple[float, float]] = {}
+    out: dict[tuple[str, str], dict[str, Any]] = {}
     with Gradebook(_db_url(course)) as gb:
         for student, exercise in pairs:
+            a = gb.find_assignment(exercise)
             try:
                 sub = gb.find_submission(exercise, student)
-                out[(student, exercise)] = (float(sub.score), float(sub.max_score))
+                out[(student, exercise)] = {"score": float(sub.score), "max_score": float(sub.max_score),
+                                            "auto_score": float(sub.code_score), "auto_max": float(sub.max_code_score),
+                                            "needs_manual_grade": bool(sub.needs_manual_grade)}
             except MissingEntry:
-                out[(student, exercise)] = (0.0, float(gb.find_assignment(exercise).max_score))
+                out[(student, exercise)] = {"score": 0.0, "max_score": float(a.max_score), "auto_score": 0.0,
+                                            "auto_max": float(a.max_code_score), "needs_manual_grade": False}
     return out
 
 
-def grade(exercise: str | None = None, *, course: str | Path | Course = ".", workers: int = 2,
+def grade(exercise: str | None = None, *, course: str | Path | Course = ".", workers: int | None = None,
           students: Sequence[str] | None = None, feedback: bool = True,
           progress: bool | None = None) -> GradeReport:
     """Autograde every submission in parallel worker processes, then write feedback.
 
     Each worker process grades a disjoint set of learners against the course's gradebook. A cell that runs past
     the course's timeout is interrupted and the notebook goes on, so an endless loop costs its author that
-    part only. Feedback HTML goes to ``feedback/<student>/<exercise>/`` with the hidden tests removed.
+    part only. Feedback HTML goes to ``feedback/<student>/<exercise>/`` with the hidden tests removed. What the
+    workers print (kernel start-up notes, nbgrader's warnings) goes to ``logs/grade-workers.log`` in the course.
 
     Parameters
     ----------
@@ -418,7 +501,8 @@ def grade(exercise: str | None = None, *, course: str | Path | Course = ".", wor
     course
         The course folder (default: the current one).
     workers
-        Worker processes (``1`` grades in this process, like ``nbgrader autograde``).
+        Worker processes (``1`` grades in this process, like ``nbgrader autograde``). Default: one more than
+        the CPU cores, because each worker spends part of its time waiting on its kernel.
     students
         Only these learners (default: everyone under ``submitted/``).
     feedback
@@ -427,6 +511,8 @@ def grade(exercise: str | None = None, *, course: str | Path | Course = ".", wor
         Show a progress bar (default: in terminals and notebooks).
     """
     c = open_course(course)
+    if workers is None:
+        workers = min(32, (os.cpu_count() or 1) + 1)
     if workers < 1:
         raise CourseError(f"workers must be at least 1; got {workers}.")
     jobs = [(s, name) for name in _exercise_names(c, exercise) for s in c.submissions(name)
@@ -435,12 +521,22 @@ def grade(exercise: str | None = None, *, course: str | Path | Course = ".", wor
         raise CourseError(f"nothing to grade: no submissions under {c.root / 'submitted'} "
                           f"for {exercise or 'any exercise'}. Put them at submitted/<student>/<exercise>/.")
     _tools_on_path()
-    api = _api(c)
-    for name in sorted({e for _, e in jobs}):  # the gradebook must know the exercise before workers start
-        if not (c.root / "release" / name).is_dir():
+    missing = sorted({e for _, e in jobs if not (c.root / "release" / e).is_dir()})
+    if missing:  # the gradebook must know the exercise before workers start
+        api = _api(c)
+        for name in missing:
             _check(api.generate_assignment(name, force=True, create=True), f"generate_assignment {name}")
-    del api
+        del api
+    import nbgrader.apps  # noqa: F401 - imported once here, inherited by forked workers
+    from nbgrader.api import Gradebook
+
     from ._progress import progress as bar
+
+    # Every learner is in the gradebook before the workers start: two workers grading one new learner's two
+    # exercises would otherwise both try to create that learner (UNIQUE constraint failed: student.id).
+    with Gradebook(_db_url(c)) as gb:
+        for s in sorted({s for s, _ in jobs}):
+            gb.update_or_create_student(s)
 
     results: dict[tuple[str, str], tuple[bool, str]] = {}
     if workers == 1 or len(jobs) == 1:
@@ -451,28 +547,38 @@ def grade(exercise: str | None = None, *, course: str | Path | Course = ".", wor
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
+        from ._progress import _in_notebook
+
+        # fork is quickest (workers inherit the imported nbgrader); a notebook kernel runs threads, and forking
+        # a threaded process can hang, so there (and on Windows) workers start fresh
+        ctx = mp.get_context("fork" if sys.platform != "win32" and not _in_notebook() else "spawn")
+        log = str(c.root / "logs" / "grade-workers.log")  # what workers print goes here, not over the progress bar
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx, initializer=_worker_log,
+                                 initargs=(log,)) as pool:
             futs = [pool.submit(_grade_one, str(c.root), e, s) for s, e in jobs]
             for fut in bar(as_completed(futs), total=len(futs), desc="grading", enabled=progress):
                 s, e, ok, msg = fut.result()
                 results[(s, e)] = (ok, msg)
     scores = _scores(c, jobs)
-    subs = tuple(Submission(student=s, exercise=e, score=scores[(s, e)][0] if results[(s, e)][0] else 0.0,
-                            max_score=scores[(s, e)][1], ok=results[(s, e)][0], message=results[(s, e)][1])
-                 for s, e in jobs)
+    subs = []
+    for s, e in jobs:
+        ok, msg = results[(s, e)]
+        got = scores[(s, e)]
+        subs.append(Submission(student=s, exercise=e, score=got["score"] if ok else 0.0, max_score=got["max_score"],
+                               ok=ok, message=msg, auto_score=got["auto_score"] if ok else 0.0,
+                               auto_max=got["auto_max"], needs_manual_grade=ok and got["needs_manual_grade"]))
     written: list[Path] = []
     if feedback:
-        api = _api(c)
+        api = _api(c, feedback=True)
         for name in sorted({e for _, e in jobs}):
-            api.generate_feedback(name, force=True)
+            _check(api.generate_feedback(name, force=True), f"generate_feedback {name}")
             for html in sorted((c.root / "feedback").glob(f"*/{name}/*.html")):
                 text = html.read_text(encoding="utf-8")
                 clean = strip_hidden_tests(text)
                 if clean != text:
                     html.write_text(clean, encoding="utf-8")
                 written.append(html)
-    return GradeReport(submissions=subs, feedback=tuple(written))
+    return GradeReport(submissions=tuple(subs), feedback=tuple(written))
 
 
 # --- gradebook ---------------------------------------------------------------------------------------------------
@@ -531,8 +637,10 @@ def gradebook(*, course: str | Path | Course = ".", out: str | Path | None = Non
 def _histogram(per: dict[str, list[float]], maxes: dict[str, float], png: Path) -> None:
     import matplotlib
 
-    matplotlib.use("Agg", force=False) if "matplotlib.pyplot" not in sys.modules else None
+    if "matplotlib.pyplot" not in sys.modules:  # a script or worker: draw off-screen
+        matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     names = [n for n in per if per[n]] or list(per)
     fig, axes = plt.subplots(1, max(len(names), 1), figsize=(4 * max(len(names), 1), 3), squeeze=False)
@@ -543,6 +651,7 @@ def _histogram(per: dict[str, list[float]], maxes: dict[str, float], png: Path) 
         ax.set_title(f"{name} (n={len(per[name])})", fontsize=9)
         ax.set_xlabel("score (% of max)")
         ax.set_ylabel("learners")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     fig.savefig(png, dpi=100)
     plt.close(fig)
