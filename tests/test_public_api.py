@@ -1,6 +1,7 @@
 """The public API is pinned: a name added or removed here is a decision, not an accident (STYLE.md rule 14)."""
 from __future__ import annotations
 
+import importlib
 import inspect
 import types
 
@@ -41,10 +42,9 @@ def _doc(name: str) -> str:
     obj = getattr(fk, name)
     if isinstance(obj, types.ModuleType):
         return obj.__doc__ or ""
-    if name == "config":
-        return inspect.getmodule(type(obj)).__doc__ or ""  # an instance: its module documents it
-    if not (callable(obj) or inspect.isclass(obj)):
-        return inspect.getmodule(obj).__doc__ or "" if inspect.getmodule(obj) else ""
+    if not (callable(obj) or inspect.isclass(obj)) or name == "config":
+        # a value (the config object, a table of names): the module that defines it documents it
+        return importlib.import_module(f"filmkit.{fk._EXPORTS[name]}").__doc__ or ""
     return inspect.getdoc(obj) or ""
 
 

@@ -64,7 +64,20 @@ def _scrub(value: Any, where: str) -> Any:
 
 @dataclass(frozen=True)
 class Provenance:
-    """Who made an asset, how, and from what. Immutable; ``with_*`` style copies via :func:`dataclasses.replace`."""
+    """Who made an asset, how, and from what. Immutable; ``with_*`` style copies via :func:`dataclasses.replace`.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> import filmkit as fk
+    >>> p = fk.Provenance(provider="previz", model="previz-1", prompt="misty harbour at dawn", seed=7)
+    >>> dataclasses.replace(p, seed=8).seed, p.seed                 # a copy; p is unchanged
+    (8, 7)
+    >>> fk.Provenance(provider="runway", model="gen4_image", notes="key_" + "0" * 32).to_dict()
+    Traceback (most recent call last):
+    ...
+    ValueError: refusing to record what looks like an API key in provenance (provenance.notes).
+    """
 
     provider: str
     model: str
@@ -110,6 +123,19 @@ class Asset:
 
     ``layers`` maps layer names (``sky``, ``far``, ``mid``, ``near``, ``subject``) to RGBA PNG files when the
     asset was made in layers (previz frames), for 2.5D parallax.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from PIL import Image
+    >>> import filmkit as fk
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "harbour.png"
+    >>> Image.new("RGB", (160, 90), (40, 60, 120)).save(path)
+    >>> still = fk.Asset.from_file(path)
+    >>> still.kind, still.size, still.provenance.provider, len(still.id)
+    ('image', (160, 90), 'human', 16)
+    >>> still.image().size
+    (160, 90)
     """
 
     path: Path

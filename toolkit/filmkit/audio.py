@@ -50,7 +50,19 @@ _N_FFT, _HOP = 2048, 512
 
 @dataclass(frozen=True, eq=False)
 class Audio:
-    """Float32 samples in [-1, 1], shape (N,) mono or (N, 2) stereo, at ``sample_rate`` Hz."""
+    """Float32 samples in [-1, 1], shape (N,) mono or (N, 2) stereo, at ``sample_rate`` Hz.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> t = np.arange(16000) / 16000
+    >>> tone = fk.Audio((0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), 16000, label="A440")
+    >>> tone
+    Audio(A440: 1.00 s, 16000 Hz, 1 ch)
+    >>> tone.slice(0.25, 0.75).duration, tone.fit(2.0).duration     # a half-second cut; padded with silence
+    (0.5, 2.0)
+    """
 
     samples: np.ndarray = field(repr=False)
     sample_rate: int = 22050
@@ -110,7 +122,17 @@ class Audio:
 
 
 def load_audio(path: str | Path, *, sample_rate: int = 22050, mono: bool = True) -> Audio:
-    """Load a sound file as :class:`Audio` (same as ``Audio.load``)."""
+    """Load a sound file as :class:`Audio` (same as ``Audio.load``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import filmkit as fk
+    >>> music, _ = fk.synth_music(1.0, bpm=120, seed=0)
+    >>> path = music.save(pathlib.Path(tempfile.mkdtemp()) / "beat.wav")
+    >>> fk.load_audio(path)
+    Audio(beat.wav: 1.00 s, 22050 Hz, 1 ch)
+    """
     return Audio.load(path, sample_rate=sample_rate, mono=mono)
 
 
@@ -146,6 +168,16 @@ class AudioAnalysis:
         Beats per minute (the one you gave, or librosa's estimate).
     bpm_given : bool
         Whether the tempo came from you.
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> music, _ = fk.synth_music(2.0, bpm=90, seed=0)
+    >>> heard = fk.analyse_audio(music, fps=8, bpm=90)
+    >>> heard.n_frames, heard.duration, list(heard.bands), heard.tempo, heard.bpm_given
+    (16, 2.0, ['low', 'mid', 'high'], 90.0, True)
+    >>> heard.beat_frames.tolist(), heard.envelope("low").shape     # 90 BPM: a beat every 5⅓ frames
+    ([0, 5, 11], (16,))
     """
 
     audio: Audio

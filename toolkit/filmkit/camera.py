@@ -92,6 +92,18 @@ class CameraPath:
     ``rotation`` (roll, degrees counter-clockwise on screen) treat every layer alike; ``dolly`` (push-in
     magnification) and ``truck_x``/``truck_y`` (sideways/vertical slide) are scaled by each layer's nearness in
     :func:`parallax`. On a flat still, ``dolly`` multiplies ``zoom`` and ``truck_*`` add to ``x``/``y``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> path = fk.CameraPath(zoom=fk.keyframes({0: 1.0, 2: 1.5}), rotation=3)   # a slow zoom, a slight tilt
+    >>> path.duration, path.zoom_at(0), path.zoom_at(2)
+    (2.0, 1.0, 1.5)
+    >>> path.screen(1)                                   # (zoom, rotation, x, y) one second in
+    (1.25, 3.0, 0.0, 0.0)
+    >>> path.render(np.zeros((90, 160, 3), np.uint8), fps=8)
+    Clip(camera: 160×90, 2.12 s @ 8 fps, 17 frames)
     """
 
     zoom: Curve = field(default_factory=lambda: _const(1.0, "zoom"))
@@ -435,7 +447,20 @@ def push_in(image: ImageLike, *, seconds: float = 5.0, fps: float = 24, size: tu
 
 def pull_out(image: ImageLike, *, seconds: float = 5.0, fps: float = 24, size: tuple[int, int] | None = None,
              zoom: float = 1.2, ease: EaseLike = DEFAULT_EASE, motion_blur: float = 0.0) -> Clip:
-    """Move the camera away from the picture: magnification eases from ``zoom`` down to 1 (the whole still)."""
+    """Move the camera away from the picture: magnification eases from ``zoom`` down to 1 (the whole still).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> still = np.zeros((90, 160, 3), np.uint8); still[40:50, 75:85] = 255     # a white square, centred
+    >>> clip = fk.pull_out(still, zoom=1.5, seconds=1, fps=8)
+    >>> clip
+    Clip(pull_out: 160×90, 1.00 s @ 8 fps, 8 frames)
+    >>> def area(frame): return int((frame[..., 0] > 128).sum())
+    >>> bool(area(clip.frame(-1)) < area(clip.frame(0)))                        # the square shrinks away
+    True
+    """
     if zoom <= 0:
         raise FilmkitError(f"zoom={zoom}: give the starting magnification, above 1 (1.2 = start 20 % closer).")
     path = CameraPath(dolly=_ramp(zoom, 1.0, seconds, fps, ease, "dolly"))
@@ -457,6 +482,21 @@ def pan(image: ImageLike, *, direction: str = "right", amount: float = 0.2, seco
     Panning right makes the picture slide left on screen. The zoom rises just enough to keep the picture's
     edges out of frame (``amount=0.2`` needs 1.25×). On a flat still this looks like :func:`truck`; the two
     differ only with layers (see :func:`parallax`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> still = np.zeros((90, 160, 3), np.uint8); still[40:50, 75:85] = 255     # a white square, centred
+    >>> def square(frame):                                                      # its centre (x, y) on screen
+    ...     ys, xs = np.nonzero(frame[..., 0] > 128)
+    ...     return round(float(xs.mean())), round(float(ys.mean()))
+    >>> clip = fk.pan(still, direction="right", amount=0.2, seconds=1, fps=8)
+    >>> clip
+    Clip(pan_right: 160×90, 1.00 s @ 8 fps, 8 frames)
+    >>> x0, x1 = square(clip.frame(0))[0], square(clip.frame(-1))[0]
+    >>> bool(x1 < x0)                                    # panning right: the picture slides left
+    True
     """
     sign = _direction(direction, {"right": 1.0, "left": -1.0}, "pan")
     path = CameraPath(x=_ramp(-sign * amount / 2, sign * amount / 2, seconds, fps, ease, "x"))
@@ -470,6 +510,21 @@ def tilt(image: ImageLike, *, direction: str = "up", amount: float = 0.2, second
     """Turn the camera up or down: the frame travels ``amount`` frame heights over the picture.
 
     Tilting up makes the picture slide down on screen.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> still = np.zeros((90, 160, 3), np.uint8); still[40:50, 75:85] = 255     # a white square, centred
+    >>> def square(frame):                                                      # its centre (x, y) on screen
+    ...     ys, xs = np.nonzero(frame[..., 0] > 128)
+    ...     return round(float(xs.mean())), round(float(ys.mean()))
+    >>> clip = fk.tilt(still, direction="up", amount=0.2, seconds=1, fps=8)
+    >>> clip
+    Clip(tilt_up: 160×90, 1.00 s @ 8 fps, 8 frames)
+    >>> y0, y1 = square(clip.frame(0))[1], square(clip.frame(-1))[1]
+    >>> bool(y1 > y0)                                    # tilting up: the picture slides down
+    True
     """
     sign = _direction(direction, {"up": -1.0, "down": 1.0}, "tilt")
     path = CameraPath(y=_ramp(-sign * amount / 2, sign * amount / 2, seconds, fps, ease, "y"))
@@ -486,6 +541,21 @@ def truck(image: ImageLike, *, direction: str = "right", amount: float = 0.2, se
     Honest note: on one flat still a truck looks exactly like a :func:`pan` — there is no depth to reveal.
     Give the picture layers and use :func:`parallax` with ``move="truck-right"`` to see near things slide
     past far ones.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> still = np.zeros((90, 160, 3), np.uint8); still[40:50, 75:85] = 255     # a white square, centred
+    >>> def square(frame):                                                      # its centre (x, y) on screen
+    ...     ys, xs = np.nonzero(frame[..., 0] > 128)
+    ...     return round(float(xs.mean())), round(float(ys.mean()))
+    >>> clip = fk.truck(still, direction="left", amount=0.2, seconds=1, fps=8)
+    >>> clip
+    Clip(truck_left: 160×90, 1.00 s @ 8 fps, 8 frames)
+    >>> x0, x1 = square(clip.frame(0))[0], square(clip.frame(-1))[0]
+    >>> bool(x1 > x0)                                    # the camera slides left: the picture moves right
+    True
     """
     sign = _direction(direction, {"right": 1.0, "left": -1.0}, "truck")
     path = CameraPath(truck_x=_ramp(-sign * amount / 2, sign * amount / 2, seconds, fps, ease, "truck_x"))
@@ -496,7 +566,21 @@ def truck(image: ImageLike, *, direction: str = "right", amount: float = 0.2, se
 
 def roll(image: ImageLike, *, degrees: float = 5.0, seconds: float = 5.0, fps: float = 24,
          size: tuple[int, int] | None = None, ease: EaseLike = DEFAULT_EASE, motion_blur: float = 0.0) -> Clip:
-    """Turn the picture ``degrees`` counter-clockwise on screen (negative: clockwise), zoomed to stay covered."""
+    """Turn the picture ``degrees`` counter-clockwise on screen (negative: clockwise), zoomed to stay covered.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> horizon = np.zeros((90, 160, 3), np.uint8); horizon[43:47, 20:140] = 255   # a level white bar
+    >>> clip = fk.roll(horizon, degrees=10, seconds=1, fps=8)
+    >>> clip
+    Clip(roll: 160×90, 1.00 s @ 8 fps, 8 frames)
+    >>> def bar_y(frame, x): return float(np.nonzero(frame[:, x, 0] > 128)[0].mean())
+    >>> last = clip.frame(-1)
+    >>> bool(bar_y(last, 40) > bar_y(last, 120))         # counter-clockwise: the left end dips
+    True
+    """
     path = CameraPath(rotation=_ramp(0.0, degrees, seconds, fps, ease, "rotation"))
     return _render(image, path, seconds=seconds, fps=fps, size=size, motion_blur=motion_blur, operation="roll",
                    request={"degrees": degrees, "ease": ease_name(ease)})

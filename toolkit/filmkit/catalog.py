@@ -99,7 +99,24 @@ def _tag(t: str) -> str:
 
 
 class Catalog:
-    """The visual library in a SQLite file. Open it with :func:`open_catalog`."""
+    """The visual library in a SQLite file. Open it with :func:`open_catalog`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from PIL import Image
+    >>> import filmkit as fk
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> Image.new("RGB", (64, 36), (200, 80, 40)).save(folder / "dusk.png")
+    >>> cat = fk.Catalog(folder / "library.sqlite")
+    >>> entry = cat.add(fk.Asset.from_file(folder / "dusk.png"), tags=["Dusk", "hero"])
+    >>> entry.tags, len(cat)
+    (('dusk', 'hero'), 1)
+    >>> cat.rate(entry, 4).rating, cat.select(entry).is_select       # four stars, a circle take
+    (4, True)
+    >>> [e.id for e in cat.search(tags=["hero"])] == [entry.id]
+    True
+    """
 
     def __init__(self, db_path: str | Path, *, store_dir: str | Path | None = None) -> None:
         self.db_path = Path(db_path)
@@ -337,7 +354,17 @@ def _free_name(path: Path) -> Path:
 
 
 def open_catalog(path: str | Path | None = None) -> Catalog:
-    """The visual library of the current workspace (or the SQLite file at ``path``)."""
+    """The visual library of the current workspace (or the SQLite file at ``path``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import filmkit as fk
+    >>> with fk.config.override(workspace=tempfile.mkdtemp()):   # a lesson uses its own workspace
+    ...     cat = fk.open_catalog()
+    >>> len(cat), cat.db_path.name, cat.store_dir.name
+    (0, 'filmkit.sqlite', 'library')
+    """
     from .settings import config
 
     if path is None:
@@ -554,9 +581,26 @@ def import_downloads(source: str | Path, *, catalog: Catalog | None = None, tags
     ``provider="midjourney-import"``. Near-identical images (perceptual hash) are reported as duplicates, not
     imported twice. Zip members that escape the archive (``../``, absolute paths), decompression bombs,
     over-large and non-image files are skipped, each with its reason.
+
+    Examples
+    --------
+    >>> import pathlib, shutil, tempfile
+    >>> from PIL import Image
+    >>> import filmkit as fk
+    >>> downloads = pathlib.Path(tempfile.mkdtemp())
+    >>> name = "lumi_misty_harbour_--ar_16_9_0f5c6f9e-8f1c-4c55-9a53-2b8f6c3d9e01_0.png"
+    >>> Image.new("RGB", (64, 36), (40, 60, 90)).save(downloads / name)
+    >>> _ = shutil.copy(downloads / name, downloads / "take2.png")       # the same picture, downloaded twice
+    >>> _ = (downloads / "notes.txt").write_text("shot list")
+    >>> cat = fk.Catalog(pathlib.Path(tempfile.mkdtemp()) / "library.sqlite")
+    >>> report = fk.import_downloads(downloads, catalog=cat, tags=["harbour"])
+    >>> len(report.imported), len(report.duplicates), [name for name, _ in report.skipped]
+    (1, 1, ['notes.txt'])
+    >>> report.imported[0].asset.provenance.prompt, report.imported[0].tags
+    ('misty harbour --ar 16:9', ('harbour',))
     """
     src = Path(source)
-    cat = catalog or open_catalog()
+    cat = catalog if catalog is not None else open_catalog()  # an empty Catalog is falsy (__len__)
     tags = [_tag(t) for t in tags]
     if not src.exists():
         raise CatalogError(f"{src} does not exist; give a folder or a .zip of downloads.")

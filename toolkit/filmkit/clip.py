@@ -57,7 +57,20 @@ def to_seconds(t: float | int | str) -> float:
 
 @dataclass(frozen=True)
 class Clip:
-    """A lazy clip. Build one with a ``frame_fn(i) -> frame`` or the constructors below."""
+    """A lazy clip. Build one with a ``frame_fn(i) -> frame`` or the constructors below.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> def fade_up(i):                              # frame i: grey rising out of black
+    ...     return np.full((36, 64, 3), i * 16, np.uint8)
+    >>> clip = fk.Clip(fade_up, fps=8, n_frames=16, size=(64, 36), label="fade up")
+    >>> clip
+    Clip(fade up: 64×36, 2.00 s @ 8 fps, 16 frames)
+    >>> clip.frame_at("00:01.5")[0, 0].tolist(), clip.subclip(1, 2).n_frames
+    ([192, 192, 192], 8)
+    """
 
     frame_fn: FrameFn = field(repr=False)
     fps: float

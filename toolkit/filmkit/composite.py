@@ -72,6 +72,20 @@ class Matte:
     ``alpha`` is the soft matte (H×W float32, 1 = subject); ``rgb`` the despilled subject colours;
     ``image`` the original frame; ``suspect`` marks pixels that were keyed out but do not look like the rest
     of the screen (green wardrobe, props) or are holes enclosed by the subject.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> frame = np.zeros((36, 64, 3), np.uint8); frame[:] = (40, 180, 60)   # a green screen …
+    >>> frame[10:26, 20:40] = (200, 60, 50)                                 # … and a red subject
+    >>> matte = fk.chroma_key(frame)
+    >>> matte
+    Matte(64×36, green key, subject 14% of frame)
+    >>> night = np.full((36, 64, 3), (30, 40, 90), np.uint8)
+    >>> shot = matte.over(night)                                            # the subject, now at night
+    >>> shot[2, 2].tolist(), shot[18, 30].tolist()
+    ([30, 40, 90], [200, 60, 50])
     """
 
     image: np.ndarray = field(repr=False)
@@ -258,7 +272,20 @@ def _key_frame(frame: np.ndarray, colour: str | tuple[int, int, int], tolerance:
 
 @dataclass(frozen=True, eq=False)
 class KeyedClip:
-    """A clip keyed lazily, frame by frame: :meth:`matte` gives the :class:`Matte` of one frame."""
+    """A clip keyed lazily, frame by frame: :meth:`matte` gives the :class:`Matte` of one frame.
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> footage, truth = fk.greenscreen_footage(0.5, fps=8, size=(160, 90), seed=0)
+    >>> keyed = fk.chroma_key(footage)                  # a clip in, a KeyedClip out
+    >>> keyed
+    KeyedClip(Clip(green screen footage: 160×90, 0.50 s @ 8 fps, 4 frames), green key)
+    >>> round(keyed.matte(3).iou(truth.mask(3)), 1) >= 0.9
+    True
+    >>> keyed.with_settings(spill=0.5).spill, keyed.alpha_clip().n_frames
+    (0.5, 4)
+    """
 
     clip: Clip
     colour: str | tuple[int, int, int] = "green"
@@ -375,7 +402,19 @@ def chroma_key(source: Any, *, colour: str | tuple[int, int, int] = "green", tol
 # ----------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class Track:
-    """A tracked point: ``points`` (n, 2) pixel positions, one per frame; ``valid`` where tracking held."""
+    """A tracked point: ``points`` (n, 2) pixel positions, one per frame; ``valid`` where tracking held.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> track = fk.Track(points=np.array([[80.0, 45.0], [83.0, 45.0], [86.0, 49.0]]), fps=12, size=(160, 90),
+    ...                  valid=np.ones(3, bool))
+    >>> track
+    Track(lk: 3 frames @ 12 fps, 3 held, moved 7.2 px)
+    >>> track.offsets[-1].tolist(), track.at(99), round(track.curve_x(1 / 24), 2)
+    ([6.0, 4.0], (86.0, 49.0), 81.5)
+    """
 
     points: np.ndarray = field(repr=False)
     fps: float
@@ -507,6 +546,16 @@ def track_points(clip: Clip, *, region: Any = None, point: tuple[float, float] |
     -------
     Track
         One position per frame; corners are re-found inside the moved region when too many are lost.
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> footage, truth = fk.greenscreen_footage(0.5, fps=8, size=(160, 90), seed=0)
+    >>> track = fk.track_points(footage, region=truth.box)      # the actor's chest in frame 0
+    >>> track.n_frames, bool(track.valid.all())
+    (4, True)
+    >>> round(track.error(truth.path), 1) <= 0.5                 # pixels off the true path
+    True
     """
     cv2 = require("cv2")
     if not isinstance(clip, Clip):
@@ -731,6 +780,22 @@ def match_move(plate: Any, track: Track, *, size: tuple[int, int] | None = None,
 
     The plate is scaled to cover the frame with room for the largest offset, then shifted each frame by the
     track's motion since its first frame (times ``strength``; use 0.3 for a distant background's parallax).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> track = fk.Track(points=np.array([[80.0, 45.0], [84.0, 45.0], [88.0, 45.0]]), fps=12, size=(160, 90),
+    ...                  valid=np.ones(3, bool))                  # the action moved 8 px right
+    >>> plate = np.zeros((90, 160, 3), np.uint8); plate[:, 80:] = 255   # dark left half, bright right half
+    >>> moved = fk.match_move(plate, track)
+    >>> moved
+    Clip(match-moved plate: 160×90, 0.25 s @ 12 fps, 3 frames)
+    >>> def edge(frame): return int(np.argmax(frame[45, :, 0] > 128))
+    >>> edge(moved.frame(0)), edge(moved.frame(-1))             # the plate followed: 8 px right
+    (80, 88)
+    >>> edge(fk.match_move(plate, track, strength=0.5).frame(-1))   # a distant background moves less
+    84
     """
     cv2 = require("cv2")
     W, H = size or track.size

@@ -46,6 +46,15 @@ class Curve:
 
     ``eases`` has one easing per segment (``len(times) - 1``). Curves made by arithmetic on other curves keep
     their keyframe times (for plots) and compute values through ``fn``; you rarely build one by hand.
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> zoom = fk.Curve(times=(0, 2), values=(1.0, 1.5), eases=("ease_in_out_sine",), label="zoom")
+    >>> zoom(0), round(zoom(1), 3), zoom(2), zoom(9)          # held after the last key
+    (1.0, 1.25, 1.5, 1.5)
+    >>> (zoom * 2 - 1).sample(fps=1).round(3).tolist()       # arithmetic makes new curves
+    [1.0, 1.5, 2.0]
     """
 
     times: tuple[float, ...]

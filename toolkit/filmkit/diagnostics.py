@@ -96,7 +96,20 @@ def _ext_check(listing: str, ext: str, label: str) -> Check:
 
 
 def doctor(*, check_extensions: bool = True) -> DoctorReport:
-    """Check Python, ffmpeg, JupyterLab and its extensions, the workspace, disk and the Runway key."""
+    """Check Python, ffmpeg, JupyterLab and its extensions, the workspace, disk and the Runway key.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import filmkit as fk
+    >>> with fk.config.override(workspace=tempfile.mkdtemp(), provider="previz"):
+    ...     report = fk.doctor(check_extensions=False)          # skip the slow JupyterLab extension listing
+    >>> [c.name for c in report.checks][:3], report.checks[-1].detail
+    (['Python', 'ffmpeg', 'JupyterLab'], 'previz (offline pre-visualisation)')
+    >>> print(report)
+    filmkit doctor — is this machine workshop-ready?
+    ...
+    """
     from .settings import config, mask_secret, runway_api_key
 
     checks: list[Check] = []

@@ -394,6 +394,28 @@ class Timeline:
     :class:`Shot`, or anything a shot is made from (a Clip, an image, an Asset, a path). Every method that
     builds returns the timeline, so calls chain. ``fit`` says how sources of another shape fill the frame
     (``"cover"``: fill and crop; ``"contain"``: letterbox).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> sky = np.full((36, 64, 3), (40, 60, 120), np.uint8)
+    >>> sea = np.full((36, 64, 3), (20, 80, 90), np.uint8)
+    >>> tl = (fk.Timeline(fps=8, size=(64, 36))
+    ...       .add(sky, seconds=2, label="sky")
+    ...       .add(fk.dip_to_black(0.5))
+    ...       .add(sea, seconds=2, move="push_in", label="sea")
+    ...       .title("TIDE", at=0, seconds=1.5))
+    >>> tl.n_frames, tl.duration                                 # 16 + 16 − 4 frames of overlap
+    (28, 3.5)
+    >>> print(tl.plan())
+    Timeline: 64×36 @ 8 fps, 2 shots, 3.50 s (28 frames)
+      #1  00:00.00–00:02.00  2.00 s  sky [still]
+          dip_to_black 0.50 s  (00:01.50–00:02.00)
+      #2  00:01.50–00:03.50  2.00 s  sea [still + push_in]
+      title 'TIDE'  00:00.00–00:01.50
+    >>> tl.to_clip().frame(-1)[0, 0].tolist()                    # the film ends on the sea
+    [20, 80, 90]
     """
 
     def __init__(self, fps: float = 24, size: tuple[int, int] = (1280, 720), *, fit: FitMode = "cover") -> None:

@@ -25,6 +25,15 @@ Each message names the bad value and the fix, so a learner can act on it without
     ├── TimelineError                 an edit that cannot be rendered as asked
     ├── CourseError                   instructor commands (init, release, grade, gradebook)
     └── ProjectError                  a film project that cannot be rendered
+
+Catch the base class to handle any of them, or a leaf to handle one:
+
+>>> import filmkit as fk
+>>> try:
+...     fk.config.set(provider="midjourney")
+... except fk.FilmkitError as err:
+...     print(type(err).__name__, "-", str(err).split(";")[0])
+ConfigError - provider must be one of previz, runway
 """
 from __future__ import annotations
 
@@ -40,7 +49,17 @@ __all__ = [
 
 
 class FilmkitError(Exception):
-    """Base class of every error filmkit raises on purpose."""
+    """Base class of every error filmkit raises on purpose.
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> try:
+    ...     fk.parse_schedule("0:(1.0), 10:(os.system('ls'))", max_frames=20)
+    ... except fk.FilmkitError as err:                  # one except catches every filmkit error
+    ...     print(type(err).__name__, "-", str(err).split(": ", 1)[1])
+    ScheduleError - attribute access (os.system) is not allowed. ...
+    """
 
 
 class ConfigError(FilmkitError):

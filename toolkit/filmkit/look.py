@@ -143,7 +143,15 @@ def _colour(c: Any) -> RGB:
 
 @dataclass(frozen=True)
 class Palette:
-    """A frame's dominant colours, most common first, with the share of the frame each covers."""
+    """A frame's dominant colours, most common first, with the share of the frame each covers.
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> pal = fk.palette(fk.sample_frame("night street"), n=3)
+    >>> len(pal), round(sum(pal.weights), 6), len(pal.hex[0])
+    (3, 1.0, 7)
+    """
 
     colours: tuple[RGB, ...]
     weights: tuple[float, ...]
@@ -295,7 +303,17 @@ def negative_space(image: Any, *, threshold: float = 6.0) -> float:
 
 
 def leading_lines(image: Any, *, max_lines: int = 6) -> list[tuple[float, float, float, float]]:
-    """The strongest straight lines in a frame, as ``(x0, y0, x1, y1)`` fractions, longest first."""
+    """The strongest straight lines in a frame, as ``(x0, y0, x1, y1)`` fractions, longest first.
+
+    Examples
+    --------
+    >>> import numpy as np, filmkit as fk
+    >>> road = np.zeros((180, 320, 3), np.uint8)
+    >>> road[90:94, :] = 255                      # a bright horizon line across the frame
+    >>> x0, y0, x1, y1 = fk.leading_lines(road)[0]
+    >>> abs(y0 - 0.5) < 0.05 and abs(y1 - 0.5) < 0.05 and abs(x1 - x0) > 0.8
+    True
+    """
     cv2 = __import__("filmkit._lazy", fromlist=["require"]).require("cv2")
     arr = _small(_rgb(image), 320)
     grey = cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
@@ -340,6 +358,7 @@ def composition_overlay(image: Any, *, thirds: bool = True, subject: bool = True
 
 
 # --- practice frames ------------------------------------------------------------------------------------------
+#: The kinds of practice frame :func:`sample_frame` paints, e.g. ``[fk.sample_frame(k) for k in fk.SAMPLE_FRAMES]``.
 SAMPLE_FRAMES = ("dusk", "night street", "desert noon", "forest")
 
 

@@ -151,7 +151,23 @@ class ShotSpec:
 
 @dataclass(frozen=True)
 class Project:
-    """A whole film, read from a project file by :func:`load_project`."""
+    """A whole film, read from a project file by :func:`load_project`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import filmkit as fk
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "tide.toml"
+    >>> _ = f.write_text('[film]\\ntitle = "Tide"\\nfps = 12\\n\\n'
+    ...                  '[[shot]]\\nid = "sea"\\nprompt = "grey sea at dawn --ar 16:9"\\nseconds = 4\\n\\n'
+    ...                  '[[shot]]\\nid = "gull"\\nprompt = "a gull over the pier"\\nseconds = 3\\n')
+    >>> project = fk.load_project(f)
+    >>> project.title, project.fps, [s.id for s in project.shots], project.duration
+    ('Tide', 12.0, ['sea', 'gull'], 7.0)
+    >>> longer = project.with_shot("sea", seconds=6)            # a copy; the file and project are unchanged
+    >>> longer.duration, project.shot("sea").seconds
+    (9.0, 4.0)
+    """
 
     path: Path
     title: str
@@ -253,7 +269,27 @@ _TOP_KEYS = ("film", "shot", "music", "title", "credits")
 
 def load_project(path: str | Path) -> Project:
     """Read and check a project file. Raises :class:`~filmkit.errors.FileFormatError` listing every problem
-    with its line number; nothing is generated or rendered until the file is right."""
+    with its line number; nothing is generated or rendered until the file is right.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import filmkit as fk
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "tide.toml"
+    >>> _ = f.write_text('[film]\\ntitle = "Tide"\\n\\n'
+    ...                  '[[shot]]\\nid = "sea"\\nprompt = "grey sea"\\nsecnds = 4\\n')    # a typo
+    >>> try:
+    ...     fk.load_project(f)
+    ... except fk.errors.FileFormatError as err:               # every problem, with its line number
+    ...     for line, message in err.problems:
+    ...         print(line, message)
+    4 shot 'sea' needs `seconds = ...` (0.5 to 60)
+    7 shot 1 has no setting 'secnds' (did you mean 'seconds'?); allowed: id, prompt, ...
+    >>> _ = f.write_text('[film]\\ntitle = "Tide"\\n\\n'
+    ...                  '[[shot]]\\nid = "sea"\\nprompt = "grey sea"\\nseconds = 4\\n')   # fixed
+    >>> fk.load_project(f).duration
+    4.0
+    """
     p = Path(path).resolve()
     data, index = read_toml(p)
     c = _Checker(p, index)

@@ -432,6 +432,19 @@ def render_project(project: str | Path, *, out: str | Path | None = None, provid
     Writes ``film.mp4`` (H.264/AAC, signed with content credentials), ``storyboard.png``, ``contact_sheet.png``,
     ``credits.txt`` and ``manifest.json``. Generations and per-shot renders are cached, so a second render after
     changing one shot re-renders only that shot. ``provider`` overrides the project's (``previz`` / ``runway``).
+
+    Examples
+    --------
+    The project file is checked before any work starts (a real render takes minutes, so it is not run here):
+
+    >>> import pathlib, tempfile
+    >>> import filmkit as fk
+    >>> missing = pathlib.Path(tempfile.mkdtemp()) / "my_film.toml"
+    >>> fk.render_project(missing, out=tempfile.mkdtemp())
+    Traceback (most recent call last):
+    ...
+    filmkit.errors.FileFormatError: ...my_film.toml has 1 problem(s):
+      ...my_film.toml:?: the file does not exist; check the path
     """
     from .settings import config
 
@@ -456,7 +469,18 @@ def demo_project_path() -> Path:
 
 
 def render_demo(*, out: str | Path | None = None, progress: Callable[[str], None] | None = None) -> RenderResult:
-    """Render the bundled sample film offline on ``previz``: every stage of the pipeline in about 40 seconds of film."""
+    """Render the bundled sample film offline on ``previz``: every stage of the pipeline in about 40 seconds of film.
+
+    Examples
+    --------
+    ``fk.render_demo()`` takes a minute or two, so this only reads the project it renders:
+
+    >>> import filmkit as fk
+    >>> from filmkit.render import demo_project_path
+    >>> demo = fk.load_project(demo_project_path())
+    >>> demo.title, len(demo.shots), demo.provider
+    ('The In-Between', 6, 'previz')
+    """
     return render_project(demo_project_path(), out=out, provider="previz", progress=progress)
 
 

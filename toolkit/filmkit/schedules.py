@@ -317,7 +317,19 @@ def _number(text: str) -> float | None:
 # --- schedules -----------------------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class Schedule:
-    """A parsed schedule: its keyframes and one value per frame (``values``, a float64 array of ``max_frames``)."""
+    """A parsed schedule: its keyframes and one value per frame (``values``, a float64 array of ``max_frames``).
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> strength = fk.parse_schedule("0:(0.65), 12:(0.4)", max_frames=16)
+    >>> strength
+    Schedule('0:(0.65), 12:(0.4)', max_frames=16)
+    >>> len(strength), strength[0], round(strength[6], 3), strength[15]
+    (16, 0.65, 0.525, 0.4)
+    >>> round(strength.to_curve(fps=8)(0.75), 3)             # frame 6 at 8 fps
+    0.525
+    """
 
     text: str
     max_frames: int

@@ -45,7 +45,20 @@ __all__ = ["Panel", "animatic", "beat_cuts", "save_storyboard", "storyboard"]
 @dataclass(frozen=True, eq=False)
 class Panel:
     """One storyboard panel: ``image`` (Asset, PIL image, array, path), shot ``number`` (default: its place),
-    ``description`` (action, camera, sound) and ``seconds`` on screen."""
+    ``description`` (action, camera, sound) and ``seconds`` on screen.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> sky = np.full((90, 160, 3), (40, 60, 120), np.uint8)
+    >>> wide = fk.Panel(sky, description="WIDE: an empty sky; wind", seconds=1.5)
+    >>> wide.number, wide.seconds, wide.with_seconds(3).seconds   # numbered by its place on the board
+    (None, 1.5, 3.0)
+    >>> board = fk.storyboard([wide, wide.with_description("CLOSE: a gull enters")], panel_width=160)
+    >>> board.size[0]                                            # two 160-px panels side by side
+    348
+    """
 
     image: Any
     number: int | None = None
@@ -111,6 +124,18 @@ def storyboard(panels: Any, *, columns: int = 3, panel_width: int = 360, aspect:
 
     Returns a ``PIL.Image`` (RGB); ``.save("board.png")`` it, or use :func:`save_storyboard` for a PDF.
     Images of another shape are letterboxed into the ``aspect`` frame.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> sky = np.full((90, 160, 3), (40, 60, 120), np.uint8)
+    >>> sea = np.full((90, 160, 3), (20, 80, 90), np.uint8)
+    >>> board = fk.storyboard([fk.Panel(sky, description="WIDE: the empty sky", seconds=1.5),
+    ...                        fk.Panel(sea, description="CLOSE: waves break", seconds=1.0)],
+    ...                       columns=2, panel_width=160, title="Tide")
+    >>> board.mode, board.size[0]                                # two 160-px panels side by side
+    ('RGB', 348)
     """
     from PIL import Image, ImageDraw
 
@@ -158,6 +183,18 @@ def save_storyboard(panels: Any, path: str | Path, *, columns: int = 3, rows_per
     """Write a storyboard as PNG (one sheet) or PDF (``rows_per_page`` rows of panels per page).
 
     Options are those of :func:`storyboard`. Returns the path written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> sky = np.full((90, 160, 3), (40, 60, 120), np.uint8)
+    >>> panels = [fk.Panel(sky, description=f"shot {k}: the sky darkens") for k in range(1, 5)]
+    >>> path = fk.save_storyboard(panels, pathlib.Path(tempfile.mkdtemp()) / "board.pdf",
+    ...                           columns=2, rows_per_page=1, panel_width=160)   # two panels per page
+    >>> path.name, path.read_bytes()[:5]
+    ('board.pdf', b'%PDF-')
     """
     out = Path(path)
     ext = out.suffix.lower()
@@ -219,6 +256,19 @@ def animatic(panels: Any, music: Audio | str | Path | Asset | None = None, *, bp
     """The storyboard in time: each panel held for its seconds, cuts snapped to the beat when ``bpm`` or
     ``beats`` is given, captions burned in, ``music`` under it. Returns a lazy :class:`Clip`;
     ``.save("animatic.mp4")`` renders it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> sky = np.full((90, 160, 3), (40, 60, 120), np.uint8)
+    >>> sea = np.full((90, 160, 3), (20, 80, 90), np.uint8)
+    >>> panels = [fk.Panel(sky, description="WIDE: the empty sky", seconds=1.4),
+    ...           fk.Panel(sea, description="CLOSE: waves break", seconds=1.0)]
+    >>> music, _ = fk.synth_music(3.0, bpm=120, seed=0)
+    >>> clip = fk.animatic(panels, music, bpm=120, fps=8, size=(64, 36))   # cuts land on beats: 1.5 s, 2.5 s
+    >>> clip
+    Clip(animatic: 64×36, 2.50 s @ 8 fps, 20 frames, with audio)
     """
     from .edit import Shot, Timeline
     from .titles import caption

@@ -36,7 +36,17 @@ __all__ = ["FootageTruth", "MusicTruth", "greenscreen_footage", "synth_music"]
 # ----------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class MusicTruth:
-    """What :func:`synth_music` played: times in seconds of each kick (= beat), hat and bass note."""
+    """What :func:`synth_music` played: times in seconds of each kick (= beat), hat and bass note.
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> music, truth = fk.synth_music(2.0, bpm=90, seed=0)
+    >>> truth.bpm, truth.beat_times.round(2).tolist()
+    (90, [0.0, 0.67, 1.33])
+    >>> len(truth.hat_times), len(truth.bass_times)      # hats on the 8ths, bass on the off-beats
+    (6, 3)
+    """
 
     bpm: float
     beat_times: np.ndarray = field(repr=False)
@@ -153,6 +163,16 @@ class FootageTruth:
     ``alpha`` is the true matte per frame (n, H, W) float32 in [0, 1]; ``path`` the true (x, y) pixel position
     of the figure's chest centre per frame (n, 2); ``box`` the chest box (x, y, w, h) in frame 0, a good region
     to start a tracker on.
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> footage, truth = fk.greenscreen_footage(0.5, fps=8, size=(160, 90), seed=0)
+    >>> truth.alpha.shape, truth.path.shape, truth.fps, truth.box
+    ((4, 90, 160), (4, 2), 8, (40, 37, 16, 18))
+    >>> mask = truth.mask(0)                             # the true matte of frame 0, as booleans
+    >>> mask.dtype, bool(mask.any()), bool(mask[0, 0])
+    (dtype('bool'), True, False)
     """
 
     alpha: np.ndarray = field(repr=False)

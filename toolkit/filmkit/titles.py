@@ -43,6 +43,17 @@ class Title:
     """Text over the picture from ``at`` for ``seconds``, fading in and out over ``fade`` seconds.
 
     ``scale`` multiplies the text size (which follows the frame height); ``colour`` is the text colour.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import filmkit as fk
+    >>> card = fk.Title("TIDE", "a film in three shots", at=1.0, seconds=3.0, fade=0.5)
+    >>> card.end, card.opacity(0.25), card.opacity(1.5)          # half faded in, then fully up
+    (4.0, 0.5, 1.0)
+    >>> frame = card.draw(np.zeros((90, 160, 3), np.uint8), 1.5)
+    >>> int(frame[35:55, 40:120].max()), int(frame[:20].max())    # white text in the middle, none on top
+    (255, 0)
     """
 
     text: str

@@ -74,7 +74,19 @@ Direction = Literal["left", "right", "up", "down"]
 
 @dataclass(frozen=True)
 class Transition:
-    """Base of every transition: ``duration`` seconds of overlap, eased by ``ease`` (a name or a function)."""
+    """Base of every transition: ``duration`` seconds of overlap, eased by ``ease`` (a name or a function).
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> dissolve = fk.crossfade(0.5)
+    >>> isinstance(dissolve, fk.Transition), dissolve.name, dissolve.n_frames(24)
+    (True, 'crossfade', 12)
+    >>> dissolve.with_ease("ease_in_out_sine")                   # a copy; dissolve is unchanged
+    crossfade(0.5 s, ease=ease_in_out_sine)
+    >>> dissolve.progress(1, 3)                                  # the middle of a 3-frame overlap
+    0.5
+    """
 
     duration: float = 0.5
     ease: EaseLike = "linear"

@@ -14,6 +14,14 @@ previz studio. Every control is an attribute, so code (and the tests) can drive 
 the measured move and the one line of code that makes it.
 
 ipywidgets is imported only when a builder is made.
+
+Examples
+--------
+>>> import filmkit as fk
+>>> b = fk.widgets.prompt_builder(subject="a lighthouse on a cliff")
+>>> b.shot.value = "close-up"
+>>> b.prompt.startswith("close-up of a lighthouse on a cliff")
+True
 """
 from __future__ import annotations
 

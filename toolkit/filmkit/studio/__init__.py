@@ -79,6 +79,18 @@ class Job:
 
     ``job[i]`` is candidate ``i`` (an :class:`~filmkit.assets.Asset`); ``job.upscale(i)`` and ``job.vary(i)``
     make new assets from it, cached like everything else.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import filmkit as fk
+    >>> with fk.config.override(workspace=tempfile.mkdtemp()):    # a lesson uses its own workspace
+    ...     job = fk.generate("koi pond at night --ar 16:9", scale=0.1, seed=3)
+    ...     subtle = job.vary(0)                                   # four variations of candidate 0
+    >>> job
+    Job(4 candidate(s) by previz/previz-1, seed 3: 'koi pond at night --ar 16:9')
+    >>> len(job), job[0].kind, subtle.operation, subtle.parent == job[0].id
+    (4, 'image', 'vary_subtle', True)
     """
 
     prompt: str

@@ -45,7 +45,18 @@ class Provider(Protocol):
 
 
 def get_provider(name: str | None = None, **kwargs: Any) -> Provider:
-    """The provider called ``name`` (default: ``fk.config.provider``)."""
+    """The provider called ``name`` (default: ``fk.config.provider``).
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> fk.get_provider("previz").name
+    'previz'
+    >>> fk.get_provider("midjourney")
+    Traceback (most recent call last):
+    ...
+    filmkit.errors.ConfigError: unknown provider 'midjourney'; choose one of previz, runway.
+    """
     from ..settings import config
 
     key = (name or config.provider).lower()

@@ -102,7 +102,25 @@ def key_for(provider: str, model: str, request: Mapping[str, Any]) -> str:
 
 
 class GenerationCache:
-    """Stored generations of one workspace: files under ``cache_dir``, an index in the SQLite file ``db_path``."""
+    """Stored generations of one workspace: files under ``cache_dir``, an index in the SQLite file ``db_path``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from PIL import Image
+    >>> import filmkit as fk
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> cache = fk.GenerationCache(root / "filmkit.sqlite", root / "cache")
+    >>> def make(staging):                         # the expensive call: runs only on a cache miss
+    ...     Image.new("RGB", (64, 36), (40, 60, 90)).save(staging / "frame.png")
+    ...     return fk.Asset.from_file(staging / "frame.png")
+    >>> key = cache.key_for("previz", "previz-1", {"prompt": "misty harbour", "seed": 7})
+    >>> assets, was_cached = cache.fetch_or_make(key, make)
+    >>> was_cached, cache.fetch_or_make(key, make)[1], cache.keys() == [key]
+    (False, True, True)
+    >>> assets[0].path.is_relative_to(root / "cache")
+    True
+    """
 
     def __init__(self, db_path: str | Path, cache_dir: str | Path) -> None:
         self.db_path = Path(db_path)

@@ -125,7 +125,17 @@ def _fmt(x: float) -> str:
 
 @dataclass(frozen=True)
 class Budget:
-    """The credit cap and what is spent against it (``left`` is ``None`` with no cap)."""
+    """The credit cap and what is spent against it (``left`` is ``None`` with no cap).
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> b = fk.Budget(cap=200.0, spent=45.0, reserved=25.0)
+    >>> b
+    Budget(cap=200 credits, spent=45, reserved=25, left=130)
+    >>> b.left, fk.Budget(cap=None, spent=45.0, reserved=0.0).left
+    (130.0, None)
+    """
 
     cap: float | None
     spent: float
@@ -148,7 +158,25 @@ class Budget:
 
 
 class Ledger:
-    """The credit ledger of one workspace (a table in ``fk.config.db_path`` unless ``path`` is given)."""
+    """The credit ledger of one workspace (a table in ``fk.config.db_path`` unless ``path`` is given).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import filmkit as fk
+    >>> ledger = fk.Ledger(pathlib.Path(tempfile.mkdtemp()) / "credits.sqlite")
+    >>> row = ledger.reserve(provider="runway", model="gen4_turbo", estimate=25, cap=100, notebook="lesson-5")
+    >>> ledger.totals()                                    # (spent, reserved): the estimate is held back
+    (0.0, 25.0)
+    >>> ledger.created(row, task_id="task-1")
+    >>> ledger.settle(row, status="succeeded", actual=20)  # Runway's own price replaces the estimate
+    >>> ledger.totals()
+    (20.0, 0.0)
+    >>> ledger.reserve(provider="runway", model="gen4_turbo", estimate=90, cap=100)
+    Traceback (most recent call last):
+    ...
+    filmkit.errors.BudgetExceeded: this gen4_turbo request would cost up to 90 credits, but only 80 of the ...
+    """
 
     def __init__(self, path: str | Path | None = None, *, timeout: float = 30.0) -> None:
         from ..settings import config
@@ -291,7 +319,22 @@ def budget(credits: float | None = None, *, ledger: Ledger | None = None) -> Bud
 
 @dataclass(frozen=True)
 class CreditsReport:
-    """Credits spent per day, per notebook and per provider (a table that displays itself)."""
+    """Credits spent per day, per notebook and per provider (a table that displays itself).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import filmkit as fk
+    >>> ledger = fk.Ledger(pathlib.Path(tempfile.mkdtemp()) / "credits.sqlite")
+    >>> row = ledger.reserve(provider="runway", model="gen4_image", estimate=8, notebook="lesson-03")
+    >>> ledger.settle(row, status="succeeded", actual=5)
+    >>> with fk.config.override(budget_credits=100):
+    ...     report = fk.credits_report(ledger=ledger)
+    >>> report.total, report.by_notebook, report.by_provider
+    (5.0, (('lesson-03', 5.0, 1),), (('runway', 5.0, 1),))
+    >>> report.budget
+    Budget(cap=100 credits, spent=5, reserved=0, left=95)
+    """
 
     by_day: tuple[tuple[str, float, int], ...]
     by_notebook: tuple[tuple[str, float, int], ...]

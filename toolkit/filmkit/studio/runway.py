@@ -203,6 +203,21 @@ class RunwayProvider:
         The largest output accepted (:class:`~filmkit.errors.DownloadError` beyond).
     sleep
         The sleep function (tests pass a fake one so they never wait).
+
+    Examples
+    --------
+    Mistakes are caught locally, before anything is sent or billed (this key is a dummy and the address a
+    closed local port; in a lesson both come from ``RUNWAYML_API_SECRET`` and the config):
+
+    >>> import tempfile
+    >>> import filmkit as fk
+    >>> runway = fk.RunwayProvider(api_key="key_" + "0" * 128, base_url="http://127.0.0.1:9")
+    >>> runway.name, runway.model, runway.video_model, "key_" in repr(runway)
+    ('runway', 'gen4_image', 'gen4_turbo', False)
+    >>> runway.text_to_image("koi pond --ar 16:9", model="gen3", out_dir=tempfile.mkdtemp())
+    Traceback (most recent call last):
+    ...
+    filmkit.errors.RequestRejected: model must be one of gen4_image, gen4_image_turbo for ...; got 'gen3'.
     """
 
     name = "runway"

@@ -1,4 +1,5 @@
-"""Shared test fixtures: every test gets its own empty workspace, offline, with progress bars off."""
+"""Shared test fixtures for the tests under ``tests/`` and the doctests under ``toolkit/``: every test and every
+docstring example gets its own empty workspace, offline, with progress bars off and no API key."""
 from __future__ import annotations
 
 import os
@@ -9,7 +10,7 @@ import pytest
 os.environ.setdefault("FILMKIT_PROGRESS", "0")
 os.environ.pop("RUNWAYML_API_SECRET", None)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent
 
 
 @pytest.fixture(autouse=True)
