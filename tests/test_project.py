@@ -109,3 +109,21 @@ def test_syntax_errors_and_missing_parts(tmp_path: Path) -> None:
     with pytest.raises(FileFormatError) as info:
         load_project(_write(tmp_path, two))
     assert "used twice" in str(info.value) and "make it shorter" in str(info.value)
+
+
+def test_an_inline_style_bible_is_checked_and_applied(tmp_path: Path) -> None:
+    text = GOOD.replace("[[shot]]", '[style]\nmedium = ["matte painting"]\nparams = { s = 250 }\n\n[[shot]]', 1)
+    p = load_project(_write(tmp_path, text))
+    styled = str(p.style_bible.apply(p.shots[0].prompt))
+    assert "matte painting" in styled and "--s 250" in styled
+    bad = GOOD.replace("[[shot]]", '[style]\nmedum = ["ink"]\nparams = { s = 5000 }\n\n[[shot]]', 1)
+    with pytest.raises(FileFormatError) as info:
+        load_project(_write(tmp_path, bad))
+    got = dict(info.value.problems)
+    lines = bad.splitlines()
+    medum = next(i for i, l in enumerate(lines, start=1) if l.startswith("medum"))
+    assert "did you mean 'medium'" in got[medum].lower() and "[style]" in got[medum]
+    assert any("stylize" in m and "5000" in m for m in got.values())
+    both = text.replace('seed = 7\n', 'seed = 7\nstyle = "plate.png"\n')
+    with pytest.raises(FileFormatError, match="not both"):
+        load_project(_write(tmp_path, both))

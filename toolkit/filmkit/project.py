@@ -12,8 +12,13 @@ A project file::
     size = "1280x720"          # even numbers
     fps = 24
     provider = "previz"        # default for every shot: "previz" (offline) or "runway"
-    style = "style.toml"       # optional: a prompt library whose style bible every prompt wears
+    style = "style.toml"       # optional: a prompt library whose style bible every prompt wears …
     seed = 7
+
+    [style]                    # … or the style bible written here (the keys of a library's [bible] table)
+    medium = ["matte painting"]
+    palette = ["pale gold", "slate blue"]
+    params = { ar = "16:9", s = 250 }
 
     [music]
     synth = { bpm = 96, seed = 3 }   # or: path = "track.wav"
@@ -178,6 +183,7 @@ class Project:
     provider: str = "previz"
     style: Path | None = None
     seed: int = 0
+    style_bible: Any = field(default=None, compare=False)   # a StyleBible written inline as [style]
     music: MusicSpec | None = None
     titles: tuple[TitleSpec, ...] = ()
     credits: Mapping[str, str] = field(default_factory=dict, hash=False)
@@ -264,7 +270,7 @@ class _Checker:
 _FILM_KEYS = ("title", "authors", "size", "fps", "provider", "style", "seed")
 _SHOT_KEYS = ("id", "prompt", "asset", "provider", "pick", "vary", "move", "schedule", "seconds", "transition",
               "live", "react", "description", "seed")
-_TOP_KEYS = ("film", "shot", "music", "title", "credits")
+_TOP_KEYS = ("film", "style", "shot", "music", "title", "credits")
 
 
 def load_project(path: str | Path) -> Project:
@@ -320,6 +326,12 @@ def load_project(path: str | Path) -> Project:
     provider = c.text(film, "provider", ("film",), default="previz", choices=("previz", "runway")) or "previz"
     style = c.file(film["style"], ("film", "style"), root, "style") if "style" in film else None
     seed = int(c.number(film, "seed", ("film",), default=0, lo=0, hi=2**32 - 1, whole=True) or 0)
+    style_bible = None
+    if "style" in data:
+        if "style" in film:
+            c.add(("style",), "give the style bible once: either `style = \"file.toml\"` under [film] or a [style] "
+                              "table, not both")
+        style_bible = _inline_bible(c, p, index)
 
     shots_raw = data.get("shot", [])
     if not isinstance(shots_raw, list) or not shots_raw:
@@ -387,12 +399,34 @@ def load_project(path: str | Path) -> Project:
     if c.problems:
         raise FileFormatError(p, sorted(c.problems, key=lambda x: (x[0] or 0)))
     project = Project(path=p, title=title, shots=tuple(shots), authors=tuple(authors), size=size, fps=fps,
-                      provider=provider, style=style, seed=seed, music=music, titles=titles, credits=credits)
+                      provider=provider, style=style, seed=seed, style_bible=style_bible, music=music,
+                      titles=titles, credits=credits)
     for t in project.titles:
         if t.at >= project.duration:
             raise FileFormatError(p, [(index.line("title"), f"title {t.text!r} starts at {t.at:g} s, after the film "
                                                              f"ends ({project.duration:g} s)")])
     return project
+
+
+def _inline_bible(c: _Checker, path: Path, index: LineIndex) -> Any:
+    """Read the [style] table with the style module's own checks (one bible reader), keeping our line numbers."""
+    from .style import _read
+
+    start = index.line("style")
+    if start is None:
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body: list[str] = []
+    for text in lines[start:]:  # the lines after the [style] header, up to the next table
+        if text.lstrip().startswith("["):
+            break
+        body.append(text)
+    doc = "\n".join(["[bible]", *body, "[cores]", 'placeholder = "placeholder"']) + "\n"
+    library, problems = _read(path, doc)
+    for line, message in problems:
+        if line is None or line <= len(body) + 1:
+            c.problems.append((start + (line or 1) - 1, message.replace("[bible]", "[style]")))
+    return library.bible if library is not None else None
 
 
 def _check_prompt(c: _Checker, where: tuple[Any, ...], prompt: str) -> None:

@@ -132,6 +132,8 @@ def _music(st: RenderState) -> None:
 
 
 def _styled(st: RenderState, prompt: str) -> str:
+    if st.p.style_bible is not None:
+        return str(st.p.style_bible.apply(prompt))
     if st.p.style is None:
         return prompt
     from .style import load_library
