@@ -217,11 +217,9 @@ class CameraPath:
         return fig
 
     def _repr_png_(self) -> bytes:
-        import io
+        from .curves import figure_png
 
-        buf = io.BytesIO()
-        self.plot().savefig(buf, format="png")
-        return buf.getvalue()
+        return figure_png(self.plot())
 
     def __repr__(self) -> str:
         neutral = {"zoom": 1.0, "dolly": 1.0}

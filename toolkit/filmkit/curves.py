@@ -341,11 +341,7 @@ class Curve:
         return fig
 
     def _repr_png_(self) -> bytes:
-        import io
-
-        buf = io.BytesIO()
-        self.plot().savefig(buf, format="png")
-        return buf.getvalue()
+        return figure_png(self.plot())
 
     def __repr__(self) -> str:
         name = f"{self.label!r}, " if self.label else ""
@@ -437,3 +433,12 @@ def as_curve(value: CurveLike | Mapping[float, Any], *, label: str = "") -> Curv
         return Curve.constant(float(value), label=label)
     except (TypeError, ValueError):
         raise FilmkitError(f"expected a Curve, a number or {{time: value}}; got {value!r}.") from None
+
+
+def figure_png(fig: Any) -> bytes:
+    """A matplotlib figure as PNG bytes (how curves, schedules and camera paths display in a notebook)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

@@ -371,11 +371,9 @@ class Schedule:
         return fig
 
     def _repr_png_(self) -> bytes:
-        import io
+        from .curves import figure_png
 
-        buf = io.BytesIO()
-        self.plot().savefig(buf, format="png")
-        return buf.getvalue()
+        return figure_png(self.plot())
 
     def __str__(self) -> str:
         parts = []
