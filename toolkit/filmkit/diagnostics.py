@@ -90,8 +90,14 @@ def _ext_check(listing: str, ext: str, label: str) -> Check:
     for line in listing.splitlines():
         if ext in line:
             ok = "enabled" in line and "OK" in line
-            return Check(label, "ok" if ok else "fail", line.strip(),
-                         "" if ok else f"run `jupyter labextension enable {ext}` in the workshop environment")
+            if ok:
+                return Check(label, "ok", line.strip())
+            if "enabled" in line:  # enabled but marked X: built for another JupyterLab version
+                return Check(label, "fail", line.strip(),
+                             "this extension does not match the installed JupyterLab version; re-run "
+                             "`python3 workshop.py`, which installs matching versions")
+            return Check(label, "fail", line.strip(),
+                         f"run `jupyter labextension enable {ext}` in the workshop environment")
     return Check(label, "fail", "not installed", "run `python3 workshop.py` to install everything")
 
 
