@@ -38,3 +38,15 @@ def test_doctor_fails_on_unwritable_workspace(monkeypatch: pytest.MonkeyPatch, t
     ws = {c.name: c for c in report.checks}["workspace"]
     assert ws.status == "fail" and "FILMKIT_WORKSPACE" in ws.fix
     assert not report.ready
+
+
+def test_extension_checks_tell_enabled_broken_and_missing_apart() -> None:
+    from filmkit.diagnostics import _ext_check
+
+    listing = ("        @jupyter-widgets/jupyterlab-manager v5.0.16 enabled OK (python, jupyterlab_widgets)\n"
+               "        @jupyter/nbgrader v0.9.5 enabled  X\n")
+    assert _ext_check(listing, "@jupyter-widgets/jupyterlab-manager", "widgets").status == "ok"
+    broken = _ext_check(listing, "@jupyter/nbgrader", "nbgrader")
+    assert broken.status == "fail" and "does not match the installed JupyterLab" in broken.fix
+    missing = _ext_check(listing, "@jupyter/other", "other")
+    assert missing.status == "fail" and "workshop.py" in missing.fix
