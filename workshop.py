@@ -118,9 +118,12 @@ def start(argv: list[str]) -> int:
         _run([filmkit, "demo", "--out", str(ROOT / "out" / "demo")])
         return 0
     _say("opening JupyterLab on lessons/ (offline previz studio; Ctrl-C here to stop)")
+    lab = [str(_venv_python()), "-m", "jupyter", "lab", "--notebook-dir", str(ROOT),
+           "--LabApp.default_url=/lab/tree/lessons"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # workshop containers and VMs often run as root
+        lab.append("--allow-root")
     try:
-        _run([str(_venv_python()), "-m", "jupyter", "lab", "--notebook-dir", str(ROOT),
-              "--LabApp.default_url=/lab/tree/lessons"])
+        _run(lab)
     except KeyboardInterrupt:
         pass
     return 0
