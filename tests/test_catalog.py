@@ -1,7 +1,6 @@
 """The visual library: catalogue, search, variation trees, hostile imports, contact sheets, selects."""
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 import json

@@ -1,7 +1,6 @@
 """The ffmpeg seam: real encodes checked by decoding them."""
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import numpy as np

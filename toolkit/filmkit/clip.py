@@ -30,7 +30,7 @@ from .errors import MediaError
 if TYPE_CHECKING:
     from .audio import Audio
 
-__all__ = ["Clip", "FrameFn", "TimeLike", "to_seconds"]
+__all__ = ["Clip", "FrameFn", "TimeLike", "to_seconds", "as_rgb_array", "as_rgba_array"]
 
 FrameFn = Callable[[int], np.ndarray]
 TimeLike = "float | int | str"
@@ -304,3 +304,30 @@ def as_rgb_array(image: Any) -> np.ndarray:
             arr = arr * 255.0
         arr = np.clip(arr, 0, 255).astype(np.uint8)
     return np.ascontiguousarray(arr[:, :, :3])
+
+
+def as_rgba_array(image: Any, *, what: str = "an image") -> np.ndarray:
+    """An H×W×4 uint8 RGBA array from an :class:`Asset`, a PIL image, a path or an RGB/RGBA array (opaque if RGB).
+
+    >>> import numpy as np
+    >>> as_rgba_array(np.zeros((2, 3, 3), np.uint8))[0, 0].tolist()
+    [0, 0, 0, 255]
+    """
+    if isinstance(image, Asset):
+        image = image.path
+    if isinstance(image, (str, Path)) or hasattr(image, "__fspath__"):
+        from PIL import Image
+
+        with Image.open(image) as im:
+            return np.asarray(im.convert("RGBA"))
+    if hasattr(image, "convert") and hasattr(image, "size"):
+        return np.asarray(image.convert("RGBA"))
+    arr = np.asarray(image)
+    if arr.ndim == 3 and arr.shape[2] == 3:
+        arr = np.concatenate([arr, np.full(arr.shape[:2] + (1,), 255 if arr.dtype == np.uint8 else 1, arr.dtype)],
+                             axis=2)
+    if arr.ndim != 3 or arr.shape[2] != 4:
+        raise MediaError(f"{what} must be an RGBA (or RGB) image; got an array of shape {arr.shape}.")
+    if arr.dtype != np.uint8:
+        arr = np.clip(arr * (255 if arr.max(initial=0) <= 1 else 1), 0, 255).astype(np.uint8)
+    return arr

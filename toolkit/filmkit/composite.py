@@ -38,7 +38,7 @@ import numpy as np
 
 from ._lazy import require
 from .assets import Asset
-from .clip import Clip, as_rgb_array
+from .clip import Clip, as_rgb_array, as_rgba_array
 from .errors import MediaError
 
 if TYPE_CHECKING:
@@ -691,23 +691,9 @@ def track_region(clip: Clip, box: tuple[float, float, float, float], *, refine: 
 # ----------------------------------------------------------------------------------------------------------
 def _rgba(element: Any) -> tuple[np.ndarray, np.ndarray]:
     """Float RGB (0–1) and alpha from an RGBA/RGB array, PIL image, path or Asset."""
-    from PIL import Image
-
-    if isinstance(element, Asset):
-        element = element.path
     if isinstance(element, Matte):
         return element.rgb.astype(np.float32) / 255, element.alpha
-    if isinstance(element, str) or hasattr(element, "__fspath__"):
-        with Image.open(element) as im:
-            arr = np.asarray(im.convert("RGBA"))
-    elif hasattr(element, "convert") and hasattr(element, "size"):
-        arr = np.asarray(element.convert("RGBA"))
-    else:
-        arr = np.asarray(element)
-        if arr.ndim == 3 and arr.shape[2] == 3:
-            arr = np.concatenate([arr, np.full(arr.shape[:2] + (1,), 255, np.uint8)], axis=2)
-        if arr.ndim != 3 or arr.shape[2] != 4:
-            raise MediaError(f"an element must be an RGBA or RGB image; got an array of shape {arr.shape}.")
+    arr = as_rgba_array(element, what="an element")
     f = arr.astype(np.float32) / 255.0
     return np.ascontiguousarray(f[..., :3]), np.ascontiguousarray(f[..., 3])
 

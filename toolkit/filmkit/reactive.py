@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,7 +37,7 @@ import numpy as np
 from ._lazy import require
 from .assets import Asset
 from .audio import AudioAnalysis, _values_per_frame
-from .clip import Clip, as_rgb_array
+from .clip import Clip, as_rgb_array, as_rgba_array
 from .errors import MediaError
 
 __all__ = ["DEFAULT_DRIVERS", "audio_reactive"]
@@ -94,19 +93,7 @@ def _load_layers(source: Any, size: tuple[int, int] | None) -> list[_Layer]:
         raise MediaError("got an empty list of layers; give at least one image (back to front).")
     layers = []
     for k, item in enumerate(items):
-        if isinstance(item, (str, Path)):
-            with Image.open(item) as im:
-                arr = np.asarray(im.convert("RGBA"))
-        elif hasattr(item, "convert") and hasattr(item, "size"):
-            arr = np.asarray(item.convert("RGBA"))
-        else:
-            arr = np.asarray(item)
-            if arr.ndim == 3 and arr.shape[2] == 3:
-                arr = np.concatenate([arr, np.full(arr.shape[:2] + (1,), 255, arr.dtype)], axis=2)
-            if arr.ndim != 3 or arr.shape[2] != 4:
-                raise MediaError(f"layer {k} must be an RGBA (or RGB) image; got an array of shape {arr.shape}.")
-            if arr.dtype != np.uint8:
-                arr = np.clip(arr * (255 if arr.max(initial=0) <= 1 else 1), 0, 255).astype(np.uint8)
+        arr = as_rgba_array(item, what=f"layer {k}")
         if size is None:
             size = (arr.shape[1], arr.shape[0])
         if (arr.shape[1], arr.shape[0]) != tuple(size):

@@ -37,7 +37,6 @@ import numpy as np
 
 from .assets import Asset, Provenance
 from .clip import Clip
-from .errors import ProjectError
 from .project import Project, ShotSpec, load_project
 
 __all__ = ["render_project", "render_demo", "RenderResult", "STAGES", "demo_project_path", "credits_roll"]
@@ -497,7 +496,7 @@ def credits_roll(text: str, *, seconds: float = 6.0, fps: float = 24, size: tupl
     """
     from PIL import Image, ImageDraw
 
-    from ._fonts import load_font
+    from ._fonts import load_font, wrap_text
     from ._lazy import require
 
     cv2 = require("cv2")
@@ -511,18 +510,7 @@ def credits_roll(text: str, *, seconds: float = 6.0, fps: float = 24, size: tupl
     for k, line in enumerate(lines):
         font, colour = (head, (255, 255, 255)) if k == 0 else \
             ((body, (235, 235, 235)) if line.startswith("  ") else (role, (170, 170, 180)))
-        words, cur = line.strip().split(), ""
-        if not words:
-            wrapped.append(("", body, colour))
-            continue
-        for w in words:
-            trial = f"{cur} {w}".strip()
-            if measure.textlength(trial, font=font) > W * 0.8 and cur:
-                wrapped.append((cur, font, colour))
-                cur = w
-            else:
-                cur = trial
-        wrapped.append((cur, font, colour))
+        wrapped += [(t, font if t else body, colour) for t in wrap_text(measure, line.strip(), font, W * 0.8)]
     line_h = [int((f.size if t else body.size) * 1.45) for t, f, _ in wrapped]
     total = sum(line_h)
     canvas = Image.new("RGB", (W, total + 2 * H), background)

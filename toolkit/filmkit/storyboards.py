@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ._fonts import load_font
+from ._fonts import load_font, wrap_text
 from .assets import Asset
 from .audio import Audio
 from .clip import Clip, as_rgb_array
@@ -99,25 +99,6 @@ def _panels(items: Any) -> list[Panel]:
     return out
 
 
-def _wrap(draw: Any, text: str, font: Any, width: int, max_lines: int) -> list[str]:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        trial = f"{line} {word}".strip()
-        if line and draw.textlength(trial, font=font) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = trial
-    if line:
-        lines.append(line)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        while lines[-1] and draw.textlength(lines[-1] + "…", font=font) > width:
-            lines[-1] = lines[-1][:-1]
-        lines[-1] += "…"
-    return lines
-
-
 def storyboard(panels: Any, *, columns: int = 3, panel_width: int = 360, aspect: tuple[int, int] = (16, 9),
                title: str | None = None, caption_lines: int = 3) -> Any:
     """A storyboard sheet: panels in a grid, each with its shot number, duration and description.
@@ -172,7 +153,7 @@ def storyboard(panels: Any, *, columns: int = 3, panel_width: int = 360, aspect:
         dur = f"{p.seconds:.1f} s"
         draw.text((x + pw - draw.textlength(dur, font=head_font), ty), dur, font=head_font, fill=(90, 90, 90))
         ty += head_h
-        for ln in _wrap(draw, p.description, body_font, pw, caption_lines):
+        for ln in wrap_text(draw, p.description, body_font, pw, max_lines=caption_lines):
             draw.text((x, ty), ln, font=body_font, fill=(40, 40, 40))
             ty += line_h
     return sheet

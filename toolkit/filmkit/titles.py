@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._fonts import load_font
+from ._fonts import load_font, wrap_text
 from .clip import Clip, as_rgb_array
 from .errors import TimelineError
 
@@ -129,21 +129,6 @@ def composite(frame: np.ndarray, rgba: np.ndarray, xy: tuple[int, int], *, opaci
     return out
 
 
-def _wrap(draw: Any, text: str, font: Any, width: int) -> list[str]:
-    lines: list[str] = []
-    for para in text.splitlines() or [""]:
-        line = ""
-        for word in para.split():
-            trial = f"{line} {word}".strip()
-            if line and draw.textlength(trial, font=font) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = trial
-        lines.append(line)
-    return lines
-
-
 @functools.lru_cache(maxsize=128)
 def _sprite(text: str, subtitle: str, kind: str, colour: tuple[int, int, int], scale: float,
             size: tuple[int, int]) -> tuple[np.ndarray, tuple[int, int]]:
@@ -160,8 +145,8 @@ def _sprite(text: str, subtitle: str, kind: str, colour: tuple[int, int, int], s
     else:
         big, small = load_font(round(h * 0.045 * scale), "sans"), load_font(round(h * 0.032 * scale), "sans")
         max_w, pad, band = int(w * 0.94), max(2, round(h * 0.015)), True
-    rows = [(ln, big) for ln in _wrap(probe, text, big, max_w) if text.strip()]
-    rows += [(ln, small) for ln in _wrap(probe, subtitle, small, max_w) if subtitle.strip()]
+    rows = [(ln, big) for ln in wrap_text(probe, text, big, max_w) if text.strip()]
+    rows += [(ln, small) for ln in wrap_text(probe, subtitle, small, max_w) if subtitle.strip()]
     gap = max(1, round(h * 0.01))
     heights = [f.getbbox("Ág")[3] for _, f in rows]
     widths = [int(probe.textlength(ln, font=f)) for ln, f in rows]
