@@ -171,3 +171,17 @@ def test_expect_beats_aligned() -> None:
         checks.expect_beats_aligned([1.0, 1.85], beats)
     with pytest.raises(AssertionError, match="no beats"):
         checks.expect_beats_aligned([1.0], [])
+
+
+@pytest.mark.parametrize("amount", [0.2, 0.4])
+@pytest.mark.parametrize("direction", ["left", "right"])
+def test_large_pans_are_measured_the_right_way(amount: float, direction: str) -> None:
+    """A fast pan slides the picture several pixels between samples; it must not read as the opposite pan
+    or as a zoom (it did before registration was seeded with phase correlation)."""
+    import cv2
+
+    rng = np.random.default_rng(3)
+    still = cv2.resize(rng.integers(0, 255, (36, 64, 3), dtype=np.uint8), (640, 360),
+                       interpolation=cv2.INTER_CUBIC)
+    clip = fk.pan(still, direction=direction, amount=amount, seconds=2, fps=12, size=(320, 180))
+    assert checks.measure_clip(clip).motion == f"pan-{direction}"

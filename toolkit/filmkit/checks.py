@@ -259,18 +259,21 @@ def _grey(frame: np.ndarray, width: int = 160) -> np.ndarray:
 
 
 def _pair_motion(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
-    """(log scale, dx, dy) of ``b`` relative to ``a``; dx, dy as fractions of the width/height."""
+    """(log scale, dx, dy) of ``b`` relative to ``a``; dx, dy as fractions of the width/height (content moving
+    right/down is positive)."""
     from ._lazy import require
 
     cv2 = require("cv2")
     h, w = a.shape
-    warp = np.eye(2, 3, dtype=np.float32)
+    # Phase correlation finds large shifts robustly; ECC then refines scale and sub-pixel position from there.
+    # (Started from no motion, ECC can lock onto a wrong optimum when the picture slides several pixels.)
+    (sx, sy), _ = cv2.phaseCorrelate(a.astype(np.float64), b.astype(np.float64))
+    warp = np.array([[1, 0, sx], [0, 1, sy]], dtype=np.float32)
     try:
         _, warp = cv2.findTransformECC(a, b, warp, cv2.MOTION_AFFINE,
                                        (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-5), None, 5)
-    except cv2.error:  # featureless or too different: fall back to translation only
-        (dx, dy), _ = cv2.phaseCorrelate(a.astype(np.float64), b.astype(np.float64))
-        return 0.0, -dx / w, -dy / h
+    except cv2.error:  # featureless or too different: translation only
+        return 0.0, sx / w, sy / h
     A = warp[:, :2].astype(np.float64)
     scale = math.sqrt(max(abs(np.linalg.det(A)), 1e-9))
     # the warp maps a point of `a` to where it is in `b`, about the top-left corner; express about the centre
