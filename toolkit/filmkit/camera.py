@@ -51,7 +51,7 @@ import numpy as np
 
 from ._lazy import require
 from .assets import Asset, Provenance
-from .clip import Clip, as_rgb_array
+from .clip import Clip, as_rgb_array, as_rgba_array
 from .curves import Curve, CurveLike, as_curve, keyframes
 from .easing import EaseLike, ease_name
 from .errors import FilmkitError, MediaError
@@ -623,26 +623,9 @@ LayerLike = Union[tuple[Any, float], tuple[Any, Any, float], Any]
 
 def _as_rgba(image: Any, mask: Any = None) -> np.ndarray:
     """An H×W×4 uint8 RGBA array from a path, PIL image or array (RGB gets an opaque alpha, or ``mask``)."""
-    if isinstance(image, Asset):
-        image = image.path
-    if isinstance(image, (str, Path)):
-        from PIL import Image
-
-        p = Path(image)
-        if not p.is_file():
-            raise MediaError(f"layer {p} does not exist.")
-        with Image.open(p) as im:
-            arr = np.asarray(im.convert("RGBA"))
-    elif hasattr(image, "convert") and hasattr(image, "size"):
-        arr = np.asarray(image.convert("RGBA"))
-    else:
-        arr = np.asarray(image)
-        if arr.ndim == 3 and arr.shape[2] == 4:
-            if arr.dtype != np.uint8:
-                arr = np.clip(arr * (255.0 if arr.max(initial=0) <= 1.0 else 1.0), 0, 255).astype(np.uint8)
-        else:
-            rgb = as_rgb_array(arr)
-            arr = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    if isinstance(image, (str, Path)) and not Path(image).is_file():
+        raise MediaError(f"layer {image} does not exist.")
+    arr = as_rgba_array(image, what="a layer")
     if mask is not None:
         m = np.asarray(mask.convert("L")) if hasattr(mask, "convert") else np.asarray(mask)
         if m.ndim == 3:

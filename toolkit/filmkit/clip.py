@@ -323,11 +323,12 @@ def as_rgba_array(image: Any, *, what: str = "an image") -> np.ndarray:
     if hasattr(image, "convert") and hasattr(image, "size"):
         return np.asarray(image.convert("RGBA"))
     arr = np.asarray(image)
-    if arr.ndim == 3 and arr.shape[2] == 3:
-        arr = np.concatenate([arr, np.full(arr.shape[:2] + (1,), 255 if arr.dtype == np.uint8 else 1, arr.dtype)],
-                             axis=2)
-    if arr.ndim != 3 or arr.shape[2] != 4:
-        raise MediaError(f"{what} must be an RGBA (or RGB) image; got an array of shape {arr.shape}.")
-    if arr.dtype != np.uint8:
-        arr = np.clip(arr * (255 if arr.max(initial=0) <= 1 else 1), 0, 255).astype(np.uint8)
-    return arr
+    if arr.ndim == 3 and arr.shape[2] == 4:
+        if arr.dtype != np.uint8:
+            arr = np.clip(arr * (255 if arr.max(initial=0) <= 1 else 1), 0, 255).astype(np.uint8)
+        return arr
+    try:
+        rgb = as_rgb_array(arr)  # grey, RGB, float in [0, 1]: everything a still may be
+    except MediaError:
+        raise MediaError(f"{what} must be an RGBA (or RGB) image; got an array of shape {arr.shape}.") from None
+    return np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
