@@ -185,3 +185,30 @@ def test_first_analysis_in_a_fresh_process_compiles_nothing(monkeypatch: pytest.
     after = _cache_files(env)
     new_or_changed = sorted(p for p, m in after.items() if before.get(p) != m)
     assert new_or_changed == [], f"the first analysis compiled kernels the warm-up missed: {new_or_changed}"
+
+
+def test_audio_shows_itself_as_a_player_of_a_wav_in_the_workspace() -> None:
+    import re
+
+    from filmkit.settings import config
+
+    music, _ = fk.synth_music(0.5, bpm=120, seed=0)
+    page = music._repr_html_()
+    assert page.startswith("<figure><audio controls src='") and "synth 120 BPM: 0.50 s" in page
+    src = re.search(r"src='([^']+)'", page).group(1)
+    path = Path(src).resolve()
+    assert path.parent == (config.ensure_workspace() / "previews").resolve() and path.suffix == ".wav"
+    back = fk.load_audio(path)
+    assert back.sample_rate == 22050 and len(back.samples) == len(music.samples)
+    assert np.abs(back.samples - music.samples).max() < 1e-3
+    assert music._repr_html_() == page                                    # the same sound is written once
+
+
+def test_a_slow_track_is_heard_at_double_time_unless_the_bpm_is_given() -> None:
+    """What lesson 09 shows: why you give the BPM (a 64 BPM track is estimated near 128)."""
+    music, truth = fk.synth_music(6.0, bpm=64, seed=4)
+    guess = fk.analyse_audio(music, fps=12)
+    given = fk.analyse_audio(music, fps=12, bpm=64)
+    assert guess.tempo / 64 == pytest.approx(2.0, abs=0.1) and not guess.bpm_given
+    assert len(guess.beat_times) > 1.5 * len(truth.beat_times)         # a beat on every kick and every off-beat
+    assert f_measure(given.beat_times, truth.beat_times) == 1.0

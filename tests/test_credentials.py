@@ -76,3 +76,20 @@ def test_unsigned_files_and_bad_arguments_are_explained(still: Path, tmp_path: P
     with pytest.raises(ValueError, match="API key"):
         sign_file(still, provenance={"auth": "key_" + "0" * 128})
     assert not list(tmp_path.glob(".*"))  # no temporary files left behind
+
+
+def test_an_asset_signs_with_its_own_provenance_and_reads_back_author_and_kind(tmp_path: Path, still: Path) -> None:
+    from filmkit.assets import Asset, Provenance
+
+    key = Asset.from_file(still, Provenance(provider="previz", model="previz-1", prompt="salt flat", seed=4,
+                                            request={"url": "https://example.invalid/x?sig=1"}))
+    before = still.read_bytes()
+    signed = sign_file(key, out=tmp_path / "key_signed.png", author="A. Learner", title="Salt: key")
+    assert still.read_bytes() == before  # the cached original is left alone
+    cc = read_credentials(signed)
+    assert cc.valid and cc.generated and cc.authors == ("A. Learner",)
+    assert dict(cc.provenance) == {"provider": "previz", "model": "previz-1", "prompt": "salt flat", "seed": 4,
+                                   "operation": "generate"}  # the request (with its URL) is not copied in
+    assert "author: A. Learner" in str(cc) and "made with: previz / previz-1" in str(cc)
+    captured = read_credentials(sign_file(still, source_type="captured", out=tmp_path / "photo.png"))
+    assert not captured.generated and captured.authors == () and dict(captured.provenance) == {}

@@ -281,3 +281,24 @@ def test_image_asset_shots_keep_provenance_as_parents(tmp_path: Path) -> None:
     assert tuple(clip.frame(0)[H // 2, W // 2]) == (10, 200, 30)
     assert clip.provenance is not None and clip.provenance.parents == (key.id,)
     assert "field" in str(tl.plan())
+
+
+# --- reading the edit at a time (lesson 10: the scrubber, cuts on the beat) ----------------------------------
+def test_cut_times_are_where_each_shot_comes_on_screen() -> None:
+    tl = (fk.Timeline(fps=FPS, size=(W, H)).add(still((200, 0, 0)), seconds=2).add(still((0, 200, 0)), seconds=1.5)
+          .add(fk.crossfade(0.5)).add(still((0, 0, 200)), seconds=2))
+    assert tl.cut_times == [2.0, 3.0]
+    clip = tl.to_clip()
+    assert clip.frame(23)[0, 0].tolist() == [200, 0, 0] and clip.frame(24)[0, 0].tolist() == [0, 200, 0]
+    assert clip.frame(36)[0, 0, 2] > 0  # the dissolve has begun at 3 s: some blue already
+
+
+def test_shot_at_and_frame_at_read_the_finished_film() -> None:
+    tl = (fk.Timeline(fps=FPS, size=(W, H)).add(still((200, 0, 0)), seconds=1, label="red")
+          .add(still((0, 0, 200)), seconds=1, label="blue").title("HELLO", at=0, seconds=1, fade=0))
+    assert [tl.shot_at(t) for t in (0, 0.99, 1.0, 1.5, 50)] == [0, 0, 1, 1, 1]
+    titled, plain = tl.frame_at(0.5), tl.frame_at(1.5)
+    assert titled.shape == (H, W, 3) and titled.max() == 255  # white title text over the red shot
+    assert plain[H // 2, W // 2].tolist() == [0, 0, 200]
+    assert np.array_equal(tl.frame_at("00:01.5"), plain) and np.array_equal(tl.frame_at(99), tl.to_clip().frame(-1))
+    assert tl.frame_at(0.5, size=(80, 46)).shape == (46, 80, 3)

@@ -10,22 +10,22 @@ import pytest
 import filmkit as fk
 
 PUBLIC = [
-    'Asset', 'Audio', 'AudioAnalysis', 'Budget', 'CameraPath', 'Catalog', 'Clip', 'CreditsReport', 'Curve',
-    'FilmkitError', 'FootageTruth', 'GenerationCache', 'Job', 'KeyedClip', 'Ledger', 'Matte', 'MusicTruth',
-    'Palette', 'Panel', 'PrevizProvider', 'Problem', 'Project', 'Prompt', 'PromptLibrary', 'Provenance',
-    'RunwayProvider', 'SAMPLE_FRAMES', 'Schedule', 'Shot', 'StyleBible', 'Timeline', 'Title', 'Track',
-    'Transition', '__version__', 'analyse_audio', 'animate', 'animatic', 'audio_reactive', 'budget',
-    'camera_move', 'check_library_file', 'checks', 'chroma_key', 'composite_over', 'composition_overlay',
-    'config', 'contact_sheet', 'course', 'credits_report', 'crossfade', 'cut', 'deforum_to_path', 'delta_e',
-    'dip_to_black', 'dip_to_white', 'doctor', 'easing', 'errors', 'example_library', 'expand_prompt',
-    'flow_morph', 'format_schedule', 'generate', 'get_easing', 'get_provider', 'greenscreen_footage',
-    'import_downloads', 'keyframes', 'leading_lines', 'load_audio', 'load_library', 'load_project',
-    'lower_third', 'luma_wipe', 'match_move', 'move_camera', 'negative_space', 'open_catalog', 'palette',
-    'pan', 'parallax', 'parse_prompt', 'parse_schedule', 'path_to_deforum', 'pin', 'pull_out', 'push_in',
-    'read_midjourney_file', 'render_demo', 'render_previz', 'render_project', 'roll', 'sample_frame',
-    'save_library', 'save_storyboard', 'settings', 'stabilise', 'storyboard', 'subject_point', 'synth_music',
-    'thirds_offset', 'tilt', 'title_card', 'track_points', 'track_region', 'truck', 'validate_prompt',
-    'widgets', 'wipe', 'zoom_through',
+    'Asset', 'Audio', 'AudioAnalysis', 'Budget', 'CameraPath', 'Catalog', 'Clip', 'Consent', 'ContentCredentials',
+    'ContinuityReport', 'CreditsReport', 'Curve', 'FilmkitError', 'FootageTruth', 'GenerationCache', 'Job', 'KeyedClip',
+    'Ledger', 'Manifest', 'Matte', 'MusicTruth', 'Palette', 'Panel', 'PrevizProvider', 'Problem', 'Project', 'Prompt',
+    'PromptLibrary', 'Provenance', 'RunwayProvider', 'SAMPLE_FRAMES', 'Schedule', 'Shot', 'StyleBible', 'Timeline',
+    'Title', 'Track', 'Transition', '__version__', 'analyse_audio', 'animate', 'animatic', 'audio_reactive', 'budget',
+    'camera_move', 'check_library_file', 'checks', 'chroma_key', 'composite_over', 'composition_overlay', 'config',
+    'contact_sheet', 'continuity_report', 'course', 'credits_report', 'credits_roll', 'credits_text', 'crossfade',
+    'cut', 'deforum_to_path', 'delta_e', 'detect_cuts', 'dip_to_black', 'dip_to_white', 'disclosure', 'doctor',
+    'easing', 'errors', 'example_library', 'expand_prompt', 'flow_morph', 'format_schedule', 'generate', 'get_easing',
+    'get_provider', 'greenscreen_footage', 'import_downloads', 'keyframes', 'leading_lines', 'load_audio',
+    'load_library', 'load_project', 'lower_third', 'luma_wipe', 'match_colour', 'match_move', 'move_camera',
+    'negative_space', 'new_project', 'open_catalog', 'palette', 'pan', 'parallax', 'parse_prompt', 'parse_schedule',
+    'path_to_deforum', 'pin', 'pull_out', 'push_in', 'read_credentials', 'read_midjourney_file', 'render_demo',
+    'render_previz', 'render_project', 'roll', 'sample_frame', 'save_library', 'save_storyboard', 'settings',
+    'sign_file', 'stabilise', 'storyboard', 'subject_point', 'synth_music', 'thirds_offset', 'tilt', 'title_card',
+    'track_points', 'track_region', 'truck', 'validate_prompt', 'widgets', 'wipe', 'zoom_through',
 ]
 
 

@@ -163,3 +163,20 @@ def test_a_runway_render_through_the_fake_api_bills_once_and_leaks_no_key(
                                             and r.path.startswith("/v1/")
                                             and r.path != "/v1/uploads"]) == len(creates)
         assert files_containing(tmp_path, fake.key) == [] and files_containing(workspace, fake.key) == []
+
+
+def test_the_manifest_carries_the_cast_and_names_synthetic_performers(project_file: Path, tmp_path: Path) -> None:
+    """No render: the manifest stage reads the project's [[cast]] (lesson 12)."""
+    from filmkit.provenance import disclosure
+    from filmkit.render import RenderState, _manifest
+
+    st = RenderState(project_path=project_file, out_dir=tmp_path / "out", provider=None, progress=print)
+    st.project = load_project(project_file)
+    walker, = _manifest(st).cast  # no [[cast]]: the synthetic live shot still gets its sentence
+    assert walker.is_synthetic and walker.shots == ("plate",)
+    assert "in shot 'plate' is synthetic footage made in code; no real person appears" in disclosure(_manifest(st))
+    project_file.write_text(PROJECT + '\n[[cast]]\nname = "Mara Quinn"\nrole = "The keeper"\nshots = ["harbour"]\n'
+                            'consent = { form = "release-mq.pdf", covers = ["reference photo"] }\n')
+    st.project = load_project(project_file)
+    mara, walker = _manifest(st).cast
+    assert mara.name == "Mara Quinn" and mara.covers == ("reference photo",) and walker.shots == ("plate",)

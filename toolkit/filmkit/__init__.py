@@ -132,6 +132,20 @@ _EXPORTS: dict[str, str] = {
     "load_project": "project",
     "render_project": "render",
     "render_demo": "render",
+    "new_project": "starter",
+    "Manifest": "provenance",
+    "Consent": "provenance",
+    "disclosure": "provenance",
+    "credits_text": "provenance",
+    "credits_roll": "render",
+    "sign_file": "credentials",
+    "read_credentials": "credentials",
+    "ContentCredentials": "credentials",
+    # --- continuity: palette drift, exposure, pacing ---------------------------------------------------------
+    "continuity_report": "continuity",
+    "ContinuityReport": "continuity",
+    "match_colour": "continuity",
+    "detect_cuts": "continuity",
 }
 
 # submodules reachable as fk.<name>

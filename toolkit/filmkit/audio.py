@@ -120,6 +120,27 @@ class Audio:
         ch = 1 if self.samples.ndim == 1 else self.samples.shape[1]
         return f"Audio({self.label or 'untitled'}: {self.duration:.2f} s, {self.sample_rate} Hz, {ch} ch)"
 
+    def _repr_html_(self) -> str:
+        """A notebook shows the sound as a player: a WAV written to the workspace's previews (as clips are)."""
+        import hashlib
+        import html
+        import os
+
+        from .settings import config
+
+        key = hashlib.sha256(np.ascontiguousarray(self.samples).tobytes()).hexdigest()[:12]
+        name = f"{self.label or 'audio'}-{key}.wav".replace(" ", "_").replace(os.sep, "_")
+        path = config.ensure_workspace() / "previews" / name
+        if not path.exists():
+            self.save(path)
+        try:
+            src = os.path.relpath(path)
+        except ValueError:  # another drive on Windows
+            src = str(path)
+        src = src.replace(os.sep, "/")
+        return (f"<figure><audio controls src='{html.escape(src)}'></audio>"
+                f"<figcaption>{html.escape(repr(self))}</figcaption></figure>")
+
 
 def load_audio(path: str | Path, *, sample_rate: int = 22050, mono: bool = True) -> Audio:
     """Load a sound file as :class:`Audio` (same as ``Audio.load``).

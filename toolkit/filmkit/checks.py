@@ -37,16 +37,24 @@ __all__ = [
     "CURVE_SHAPES",
     "MOTIONS",
     "ClipFacts",
+    "FilmFacts",
     "ImageFacts",
+    "SoundFacts",
     "expect_beats_aligned",
     "expect_clip",
+    "expect_continuity",
     "expect_curve",
+    "expect_disclosure",
+    "expect_film",
     "expect_image",
     "expect_palette_close",
+    "expect_playable",
     "expect_prompt",
+    "expect_soundtrack",
     "expect_subject_on_thirds",
     "measure_clip",
     "measure_motion",
+    "measure_sound",
 ]
 
 #: camera moves :func:`expect_clip` can recognise, and what each looks like in the frame
@@ -539,3 +547,557 @@ def expect_prompt(prompt: Any, *, version: str | None = None, requires: Sequence
         if word.lower() not in text:
             _fail(f"Your prompt does not mention {word!r}; the brief asks for it.")
     return parsed
+
+
+# --- a finished film (the capstone) -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FilmFacts:
+    """What :func:`expect_film` measured in a rendered film and its paperwork.
+
+    >>> from pathlib import Path
+    >>> from filmkit.checks import FilmFacts
+    >>> FilmFacts(path=Path("film.mp4"), seconds=13.5, cut=8.5, tail=5.0, size=(320, 180), fps=12.0,
+    ...           codecs="h264/yuv420p + aac", shots=3, authors=("A. Learner",), tools=(), credentials="Valid")
+    FilmFacts(320×180 @ 12 fps, 13.50 s = 8.5 s cut + 5 s credits, h264/yuv420p + aac, 3 shots, credentials Valid)
+    """
+
+    path: Path
+    seconds: float                  # the whole film, decoded: the cut plus the credits tail
+    cut: float                      # the length it was checked against (declared, or the shots' sum)
+    tail: float                     # the end credits after the cut
+    size: tuple[int, int]
+    fps: float
+    codecs: str                     # e.g. "h264/yuv420p + aac"
+    shots: int
+    authors: tuple[str, ...]
+    tools: tuple[str, ...]          # "filmkit previz — previz-1", one per provider and model
+    credentials: str                # the content credentials' validation state
+
+    def __repr__(self) -> str:
+        return (f"FilmFacts({self.size[0]}×{self.size[1]} @ {self.fps:g} fps, {self.seconds:.2f} s = "
+                f"{self.cut:g} s cut + {self.tail:g} s credits, {self.codecs}, {self.shots} shots, "
+                f"credentials {self.credentials})")
+
+
+def _film_files(film: Any) -> tuple[Path, Path, Path, Path, Path]:
+    """(film, credits, manifest, storyboard, contact sheet) for a RenderResult, a film Asset or a path."""
+    if hasattr(film, "film") and hasattr(film, "manifest") and hasattr(film, "credits"):
+        return (Path(film.film.path), Path(film.credits), Path(film.manifest), Path(film.storyboard),
+                Path(film.contact_sheet))
+    from .assets import Asset
+
+    if isinstance(film, Asset):
+        film = film.path
+    if not isinstance(film, (str, Path)):
+        _fail(f"Expected a rendered film (what fk.render_project returns, or the path of its film.mp4); "
+              f"got {type(film).__name__}.")
+    p = Path(film)
+    if p.is_dir():
+        p = p / "film.mp4"
+    d = p.parent
+    return p, d / "credits.txt", d / "manifest.json", d / "storyboard.png", d / "contact_sheet.png"
+
+
+def _has_text(frame: np.ndarray) -> bool:
+    """A frame of the credits roll: some bright lettering on a dark ground."""
+    grey = frame.astype(np.float32).mean(axis=2)
+    return bool((grey > 110).mean() > 0.001) and bool(np.median(grey) < 60)
+
+
+def expect_film(film: Any, project: Any = None, *, length: float | None = None,
+                size: tuple[int, int] | None = None, fps: float | None = None, min_shots: int | None = None,
+                credentials: bool = True) -> FilmFacts:
+    """Check a film rendered from a project file: it decodes, and meets its declared length, size, credits and
+    disclosure.
+
+    The checks, in order (the first that fails raises an :class:`AssertionError` that names the number and the fix):
+
+    1. the film decodes (every frame, by ffmpeg);
+    2. its length is the project's declared ``length`` (or the shots' sum minus transitions when none is declared)
+       plus the end-credits tail, within one frame;
+    3. its size and frame rate are the project's; it is H.264 in yuv420p, with an AAC track when there is music;
+    4. ``credits.txt``, the storyboard and the contact sheet exist, and the film ends on the credits roll (its last
+       seconds show lettering, not an empty frame);
+    5. the credits name every author and every provider and model in ``manifest.json``;
+    6. the credits carry the AI disclosure, and it names every image/video provider the manifest records (when the
+       manifest carries a disclosure of its own, the two must agree);
+    7. the film carries valid content credentials (``credentials=False`` skips this).
+
+    Parameters
+    ----------
+    film
+        What :func:`~filmkit.render.render_project` returned, or the path of its ``film.mp4`` (the credits,
+        manifest and sheets are read from the same folder).
+    project
+        The :class:`~filmkit.project.Project` (or its file) the film was rendered from: the length, size, frame
+        rate, music and authors it promises. Without it, give ``length``/``size``/``fps`` to check those.
+    length, size, fps
+        Override (or, without a project, supply) what the film must measure.
+    min_shots
+        The fewest shots the film may have (counted in the project, or in the manifest).
+
+    Returns a :class:`FilmFacts` to display.
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> fk.checks.expect_film("no_such_folder/film.mp4")
+    Traceback (most recent call last):
+    ...
+    AssertionError: There is no film at no_such_folder/film.mp4. Render your project first: result = fk.render_project("my_film.toml"), then pass result.
+    """
+    __tracebackhide__ = True
+    import json
+    from collections import deque
+
+    from ._ffmpeg import iter_video, probe
+    from .render import CREDITS_TAIL
+
+    path, credits_path, manifest_path, storyboard, sheet = _film_files(film)
+    if not path.is_file():
+        _fail(f"There is no film at {path}. Render your project first: "
+              f'result = fk.render_project("my_film.toml"), then pass result.')
+    if project is not None and not hasattr(project, "shots"):
+        from .errors import FileFormatError
+        from .project import load_project
+
+        try:
+            project = load_project(project)
+        except FileFormatError as exc:
+            _fail(f"Your project file does not load, so the film cannot be checked against it:\n{exc}")
+
+    # 1. it decodes
+    try:
+        info = probe(path, count_frames=False)
+        fps_seen = float(info.fps or 0.0)
+        keep = max(1, round(CREDITS_TAIL * (fps_seen or 24)))
+        n = 0
+        tail_frames: deque[np.ndarray] = deque(maxlen=keep)   # decode every frame, keep only the last seconds
+        w, h = info.size or (320, 180)
+        small = (min(w, 320), max(2, round(h * min(w, 320) / w / 2) * 2))   # lettering stays legible at 320 px
+        for img in iter_video(path, size=small):
+            n += 1
+            tail_frames.append(img)
+    except Exception as exc:  # noqa: BLE001 - any decoding failure gets the same advice
+        _fail(f"{path.name} does not decode as video ({exc}). Render the project again: fk.render_project(...).")
+    if n == 0 or not fps_seen or info.size is None:
+        _fail(f"{path.name} has no video frames. Render the project again: fk.render_project(...).")
+    assert info.size is not None
+    seconds = n / fps_seen
+
+    # 2. length: the cut plus the credits tail
+    tail = CREDITS_TAIL
+    want_fps = fps if fps is not None else (project.fps if project is not None else None)
+    cut = length
+    if cut is None and project is not None:
+        cut = project.length if getattr(project, "length", None) is not None else project.duration
+    one_frame = 1.0 / fps_seen
+    if cut is not None:
+        want = cut + tail
+        if abs(seconds - want) > one_frame + 1e-6:
+            declared = "declared length" if length is not None or getattr(project, "length", None) else "shots' length"
+            _fail(f"Your film is {seconds:.2f} s long; it should be {want:g} s: the {declared} of {cut:g} s plus "
+                  f"{tail:g} s of end credits (±1 frame, {one_frame:.3f} s). It is {seconds - want:+.2f} s off: render "
+                  "the project file again (fk.render_project), and make [film] length match the shots.")
+
+    # 3. size, frame rate, codecs
+    want_size = tuple(size) if size is not None else (project.size if project is not None else None)
+    if want_size is not None and tuple(info.size) != want_size:
+        _fail(f"Your film is {info.size[0]}×{info.size[1]}; the project declares {want_size[0]}×{want_size[1]}. "
+              f'Set size = "{want_size[0]}x{want_size[1]}" under [film] and render again.')
+    if want_fps is not None and abs(fps_seen - want_fps) > 0.01:
+        _fail(f"Your film runs at {fps_seen:g} fps; the project declares {want_fps:g} fps. Set fps = {want_fps:g} "
+              "under [film] and render again.")
+    if info.video_codec != "h264" or info.pix_fmt != "yuv420p":
+        _fail(f"Your film is {info.video_codec}/{info.pix_fmt}; festivals and browsers need H.264 in yuv420p. "
+              "Render it with fk.render_project, which writes exactly that.")
+    has_music = project.music is not None if project is not None else info.has_audio
+    if has_music and info.audio_codec != "aac":
+        got = f"a {info.audio_codec} sound track" if info.has_audio else "no sound track"
+        _fail(f"Your film has {got}; the project has music, so it needs an AAC sound track. Render it again with "
+              "fk.render_project (and check the [music] table).")
+    codecs = f"{info.video_codec}/{info.pix_fmt}" + (f" + {info.audio_codec}" if info.has_audio else "")
+
+    # 4. the paperwork and the credits roll
+    for what, p, fix in (("credits file", credits_path, "credits.txt"), ("manifest", manifest_path, "manifest.json"),
+                         ("storyboard", storyboard, "storyboard.png"), ("contact sheet", sheet, "contact_sheet.png")):
+        if not p.is_file():
+            _fail(f"There is no {what} ({fix}) beside the film in {path.parent}. fk.render_project writes it: "
+                  "render the whole project again rather than copying the film on its own.")
+    shown = sum(_has_text(f) for f in tail_frames)
+    if shown < 0.5 * len(tail_frames):
+        _fail(f"The last {tail:g} s of your film should roll the end credits, but only {shown} of its last "
+              f"{len(tail_frames)} frames show any lettering. Render it with fk.render_project, which ends every film "
+              "on its credits and disclosure; do not trim or cover the end.")
+
+    # 5. credits name every author, provider and model
+    text = credits_path.read_text(encoding="utf-8")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        _fail(f"manifest.json cannot be read ({exc}). Render the project again.")
+    authors = tuple(project.authors) if project is not None else tuple(manifest.get("authors", ()))
+    for author in authors:
+        if author not in text:
+            _fail(f"The credits do not name {author}, an author of the film. Give them a role under [credits], "
+                  f'e.g. "Written and directed by" = "{author}".')
+    try:
+        from .provenance import SHORT_NAMES as short
+    except ImportError:  # pragma: no cover - older provenance
+        short = {}
+    tools = []
+    for row in manifest.get("tools", []):
+        name = short.get(row.get("provider"), row.get("provider"))
+        model = str(row.get("model"))
+        tools.append(f"{name} — {model}")
+        if name not in text or model not in text:
+            _fail(f"The credits do not name {name} ({model}), which made {_made(row)} in this film (manifest.json). "
+                  "Credit every tool and model: write the credits from the manifest (fk.render_project does).")
+
+    # 6. the disclosure
+    lines = [ln for ln in text.splitlines() if ln.strip().startswith("AI disclosure")]
+    if not lines:
+        _fail("The credits carry no AI disclosure (a line that starts 'AI disclosure:'). Every film made with these "
+              "tools says, in plain words, what was generated and by what: render the credits from the manifest.")
+    said = " ".join(lines)
+    makers = sorted({a.get("provenance", {}).get("provider") for a in manifest.get("assets", [])} -
+                    {"filmkit", "human", "import", None})
+    for provider in makers:
+        name = short.get(provider, provider)
+        if name not in said:
+            n = sum(1 for a in manifest.get("assets", []) if a.get("provenance", {}).get("provider") == provider)
+            _fail(f"The AI disclosure does not mention {name}, which made {n} of the film's images or clips "
+                  "(manifest.json). Name every provider in the disclosure: fk.render_project writes it from the manifest.")
+    if manifest.get("disclosure") and " ".join(str(manifest["disclosure"]).split()) not in " ".join(said.split()):
+        _fail("The disclosure in the credits differs from the one in manifest.json. Render the project again so both "
+              "come from the same manifest.")
+
+    # shots
+    shots = len(project.shots) if project is not None else len(
+        (manifest.get("film") or {}).get("shots") or [a for a in manifest.get("assets", [])
+                                                       if a.get("provenance", {}).get("model") == "shot"])
+    if min_shots is not None and shots < min_shots:
+        _fail(f"Your film has {shots} shot{'s' if shots != 1 else ''}; the brief needs at least {min_shots}. "
+              "Add [[shot]] tables to the project file (and update [film] length).")
+
+    # 7. content credentials
+    state = "not checked"
+    if credentials:
+        from .credentials import read_credentials
+
+        try:
+            cred = read_credentials(path)
+        except Exception as exc:  # noqa: BLE001 - missing, unreadable or damaged credentials
+            _fail(f"{path.name} carries no readable content credentials ({exc}). fk.render_project signs the film "
+                  "last; re-render instead of re-encoding or editing the file afterwards.")
+        if not cred.valid:
+            _fail(f"{path.name}'s content credentials do not validate ({cred.state}: {'; '.join(cred.failures)}): "
+                  "the file changed after it was signed. Render it again and do not edit it afterwards.")
+        state = cred.state
+    return FilmFacts(path=path, seconds=round(seconds, 3), cut=round(cut, 3) if cut is not None else round(seconds - tail, 3),
+                     tail=tail, size=(int(info.size[0]), int(info.size[1])), fps=fps_seen, codecs=codecs, shots=shots,
+                     authors=authors, tools=tuple(tools), credentials=state)
+
+
+def _made(row: Mapping[str, Any]) -> str:
+    parts = [f"{row[k]} {k}{'s' if row[k] != 1 else ''}" for k in ("image", "video", "audio") if row.get(k)]
+    return " and ".join(parts) or "assets"
+
+
+# --- lesson 12: disclosure and credits ---------------------------------------------------------------------------
+_SIGNED_URL = re.compile(r"https?://[^\s?\"']+\?[^\s\"']+")
+
+
+def expect_disclosure(text: Any, manifest: Any, *, models: bool = False) -> tuple[str, ...]:
+    """Check a disclosure or credits text against the film's :class:`~filmkit.provenance.Manifest`.
+
+    The text must name every tool that made an image, clip or sound in the manifest (previz, Runway,
+    Midjourney…), every author, and each person in the cast with their consent (or say that a performer is
+    synthetic); with ``models=True`` it must also name every model. It must hold no API key and no signed
+    download link (a URL with a query string). Returns the names it found.
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> clip = fk.Asset(path="walk.mp4", kind="video", id="w1",
+    ...                 provenance=fk.Provenance(provider="runway", model="gen4_turbo"))
+    >>> m = fk.Manifest.from_assets("Salt", [clip], authors=["A. Learner"])
+    >>> fk.checks.expect_disclosure(fk.credits_text(m), m, models=True)
+    ('Runway', 'gen4_turbo', 'A. Learner')
+    >>> fk.checks.expect_disclosure("Salt, a film by A. Learner.", m)
+    Traceback (most recent call last):
+    ...
+    AssertionError: Your text does not name Runway, which made 1 video in this film. Name every tool: fk.disclosure(manifest) does.
+    """
+    __tracebackhide__ = True
+    from .assets import _SECRET
+    from .provenance import _NOT_MADE, SHORT_NAMES, tool_summary
+
+    if not isinstance(text, str) or not text.strip():
+        _fail("Your disclosure is empty. Start from fk.disclosure(manifest) or fk.credits_text(manifest).")
+    if not hasattr(manifest, "assets") or not hasattr(manifest, "cast"):
+        _fail(f"Pass the film's manifest (fk.Manifest) as the second argument; got {type(manifest).__name__}.")
+    low = text.lower()
+    if _SECRET.search(text):
+        _fail("Your text contains what looks like an API key. Remove it now, and rotate the key in your Runway "
+              "account: anything shown in credits is public.")
+    url = _SIGNED_URL.search(text)
+    if url:
+        _fail(f"Your text contains a signed download link ({url.group(0)[:40]}…). Signed links expire and let "
+              "anyone download your file: name the tool and model instead.")
+    found: list[str] = []
+    for row in tool_summary(manifest.assets):
+        if row["provider"] in _NOT_MADE:
+            continue
+        name = SHORT_NAMES.get(row["provider"], row["provider"])
+        made = " and ".join(f"{row[k]} {k}{'' if row[k] == 1 else 's'}" for k in ("image", "video", "audio") if row[k])
+        short = name.replace("filmkit ", "")
+        if short.lower() not in low:
+            _fail(f"Your text does not name {name}, which made {made} in this film. Name every tool: "
+                  "fk.disclosure(manifest) does.")
+        if name not in found:
+            found.append(name)
+        if models and row["model"].lower() not in low:
+            _fail(f"Your text does not name the model {row['model']!r} ({name}, {made}). Credits name every model: "
+                  "fk.credits_text(manifest) lists them.")
+        if models:
+            found.append(row["model"])
+    for author in manifest.authors:
+        if author.lower() not in low:
+            _fail(f"Your text does not name the author {author!r}. Say who made the film.")
+        found.append(author)
+    for person in manifest.cast:
+        where = ", ".join(person.shots) or "the film"
+        if person.is_synthetic:
+            if "synthetic" not in low:
+                _fail(f"Your text does not say that the performer in {where} is synthetic (no real person appears).")
+            continue
+        if person.name.lower() not in low or "consent" not in low:
+            _fail(f"Your text does not say that {person.name} appears in {where} with their written consent.")
+        found.append(person.name)
+    return tuple(found)
+
+
+# --- the edit: cuts and soundtrack (lesson 10) -------------------------------------------------------------------
+@dataclass(frozen=True)
+class SoundFacts:
+    """What :func:`measure_sound` heard: the soundtrack's length and its levels in dB below full scale (dBFS).
+
+    ``start_db``/``end_db`` are the first/last half second; ``head_db``/``tail_db`` the first/last 50 ms.
+    """
+
+    seconds: float
+    level_db: float       # RMS of the whole track
+    start_db: float
+    end_db: float
+    head_db: float
+    tail_db: float
+
+    def __repr__(self) -> str:
+        return (f"SoundFacts({self.seconds:.2f} s, level {self.level_db:.1f} dBFS; first 0.5 s {self.start_db:.1f}, "
+                f"last 0.5 s {self.end_db:.1f}, last 50 ms {self.tail_db:.1f} dBFS)")
+
+
+def _db(x: np.ndarray) -> float:
+    if not x.size:
+        return -120.0
+    return round(20 * math.log10(math.sqrt(float(np.mean(np.square(x, dtype=np.float64)))) + 1e-6), 1)
+
+
+def measure_sound(clip: Any) -> SoundFacts:
+    """Decode a clip's soundtrack (a Clip's audio, or the audio stream of a video file) and measure its levels.
+
+    Fails with a sentence for the learner when there is no sound at all.
+
+    >>> import filmkit as fk
+    >>> music, _ = fk.synth_music(2.0, bpm=120, seed=0)
+    >>> fk.checks.measure_sound(fk.Clip.solid((0, 0, 0), seconds=2, fps=12, size=(64, 36)).with_audio(music))
+    SoundFacts(2.00 s, level -15.8 dBFS; first 0.5 s -15.9, last 0.5 s -15.9, last 50 ms -44.1 dBFS)
+    """
+    __tracebackhide__ = True
+    from .assets import Asset
+    from .clip import Clip
+
+    if isinstance(clip, Clip):
+        sound = clip.audio
+        if sound is None:
+            _fail("Your clip has no sound. Put music under the edit: tl.music(track, fade_out=2).")
+        assert sound is not None
+        y, sr = np.asarray(sound.mono, np.float32), sound.sample_rate
+    else:
+        path = clip.path if isinstance(clip, Asset) else clip
+        if not isinstance(path, (str, Path)) or not Path(path).is_file():
+            _fail(f"There is no video at {path!r}. Render your edit first (tl.render(...)).")
+        from ._ffmpeg import probe, read_audio
+
+        if not probe(path, count_frames=False).has_audio:
+            _fail(f"{Path(path).name} has no audio stream. Put music under the edit (tl.music(track)) and render "
+                  "it again.")
+        sr = 22050
+        y = read_audio(path, sample_rate=sr)
+    half, short = max(1, round(0.5 * sr)), max(1, round(0.05 * sr))
+    return SoundFacts(seconds=round(len(y) / sr, 3), level_db=_db(y), start_db=_db(y[:half]), end_db=_db(y[-half:]),
+                      head_db=_db(y[:short]), tail_db=_db(y[-short:]))
+
+
+def expect_soundtrack(clip: Any, *, seconds: float | None = None, fade_in: bool = False, fade_out: bool = False,
+                      tolerance: float = 0.1) -> SoundFacts:
+    """Check that a clip or rendered film has sound, of the right length, fading in and/or out from/to silence.
+
+    A fade-out passes when the last half second is at least 10 dB below the track's overall level (the music is
+    clearly going away: a fade of about 1.5 s or more) and the last 50 ms at least 30 dB below (near-silence, not
+    a hard stop). A fade-in is the same at the start.
+
+    Examples
+    --------
+    >>> import filmkit as fk
+    >>> music, _ = fk.synth_music(4.0, bpm=120, seed=0)
+    >>> black = fk.Clip.solid((0, 0, 0), seconds=4, fps=12, size=(64, 36))
+    >>> tl = fk.Timeline(fps=12, size=(64, 36)).add(black).music(music, fade_in=0, fade_out=0)
+    >>> fk.checks.expect_soundtrack(tl.to_clip(), seconds=4, fade_out=True)
+    Traceback (most recent call last):
+    ...
+    AssertionError: Your sound's last half second is only 0.0 dB below the track's level (-15.8 dBFS); the edit needs it to fade out to near-silence. Fade the music out over 2 s or more: tl.music(track, fade_out=2).
+    >>> fk.checks.expect_soundtrack(tl.music(music, fade_out=2).to_clip(), seconds=4, fade_out=True).tail_db < -50
+    True
+    """
+    __tracebackhide__ = True
+    facts = measure_sound(clip)
+    if seconds is not None and abs(facts.seconds - seconds) > tolerance:
+        _fail(f"Your sound lasts {facts.seconds:.2f} s; the edit needs {seconds:g} s (±{tolerance:g} s). The "
+              "music bed is cut to the film's length: check the film's length first.")
+    for wanted, where, half, edge, how in ((fade_in, "first", facts.start_db, facts.head_db, "in from"),
+                                           (fade_out, "last", facts.end_db, facts.tail_db, "out to")):
+        if not wanted:
+            continue
+        arg = "fade_in" if where == "first" else "fade_out"
+        fix = f"Fade the music {how.split()[0]} over 2 s or more: tl.music(track, {arg}=2)."
+        if half > facts.level_db - 10:
+            _fail(f"Your sound's {where} half second is only {facts.level_db - half:.1f} dB below the track's level "
+                  f"({facts.level_db:.1f} dBFS); the edit needs it to fade {how} near-silence. {fix}")
+        if edge > facts.level_db - 30:
+            _fail(f"Your sound's {where} 50 ms are {edge:.1f} dBFS, only {facts.level_db - edge:.1f} dB below the "
+                  f"track's level; the edit needs it to fade {how} near-silence (30 dB below). {fix}")
+    return facts
+
+
+# --- lesson 11: continuity ------------------------------------------------------------------------------------
+def expect_continuity(report: Any, *, flags: Mapping[str, Iterable[str]] | None = None,
+                      clean: bool | Iterable[str] = False) -> dict[str, list[str]]:
+    """Check a continuity report (:func:`filmkit.continuity_report`): which shots it flags, or that it is clean.
+
+    ``flags={"drift": ["dusk"], "long": ["quay"]}`` needs exactly those shots flagged for each kind named (no
+    more, no fewer); ``clean=True`` needs nothing flagged at all, ``clean=["drift"]`` nothing of those kinds.
+    Findings you marked ``intended`` do not count. Returns every kind's flagged shots, to show in a notebook.
+
+    >>> import numpy as np, filmkit as fk
+    >>> a = np.full((18, 32, 3), 120, np.uint8)
+    >>> report = fk.continuity_report({"in": a, "hold": a, "out": a}, seconds=[2, 7, 2])
+    >>> fk.checks.expect_continuity(report, flags={"long": ["hold"]}, clean=["drift"])
+    {'long': ['hold']}
+    >>> fk.checks.expect_continuity(report, clean=True)
+    Traceback (most recent call last):
+    ...
+    AssertionError: The report should be clean, but it flags: long in 'hold': Trim shot 'hold' by 4.0 s ...
+    """
+    __tracebackhide__ = True
+    from .continuity import KINDS, ContinuityReport
+
+    if not isinstance(report, ContinuityReport):
+        _fail(f"Expected a continuity report (fk.continuity_report(shots, ...)); got {type(report).__name__}.")
+    for kind in [*(flags or {}), *([] if isinstance(clean, bool) else list(clean))]:
+        if kind not in KINDS:
+            _fail(f"There is no finding kind {kind!r}; the kinds are {', '.join(KINDS)}.")
+    for kind, want in (flags or {}).items():
+        want_list = [want] if isinstance(want, str) else list(want)
+        have = report.flagged(kind)
+        missing = [n for n in want_list if n not in have]
+        extra = [n for n in have if n not in want_list]
+        if missing:
+            _fail(f"The report should flag {', '.join(map(repr, missing))} for {kind} ({KINDS[kind]}), but it "
+                  f"flags {', '.join(map(repr, have)) or 'nothing'}. Look at report[{missing[0]!r}] and the "
+                  "thresholds you set.")
+        if extra:
+            _fail(f"The report flags {', '.join(map(repr, extra))} for {kind}, which should pass: "
+                  + " ".join(f.message for f in report.by_kind(kind) if f.shot in extra))
+    if clean:
+        kinds = list(KINDS) if clean is True else list(clean)
+        left = [f for f in report.findings if f.kind in kinds and f.severity != "intended"]
+        if left:
+            what = " ".join(f"{f.kind} in {f.shot or '(sequence)'!r}: {f.fix}" for f in left)
+            _fail(f"The report should be clean{'' if clean is True else ' of ' + ', '.join(kinds)}, "
+                  f"but it flags: {what}")
+    return {k: report.flagged(k) for k in KINDS if report.flagged(k)}
+
+
+def _top_level_boxes(path: Path) -> list[str]:
+    """The types of an mp4's top-level boxes, in file order (``ftyp``, ``moov``, ``mdat`` …), read from headers."""
+    kinds: list[str] = []
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        pos = 0
+        while pos + 8 <= size and len(kinds) < 64:
+            f.seek(pos)
+            head = f.read(16)
+            n, kind = int.from_bytes(head[:4], "big"), head[4:8].decode("latin-1")
+            if n == 1 and len(head) >= 16:
+                n = int.from_bytes(head[8:16], "big")  # a 64-bit box size
+            elif n == 0:
+                n = size - pos  # the box runs to the end of the file
+            if n < 8:
+                break
+            kinds.append(kind)
+            pos += n
+    return kinds
+
+
+def expect_playable(video: Any, *, audio: bool = True) -> str:
+    """Check that a rendered film plays everywhere: H.264 in yuv420p, even size, AAC sound, faststart.
+
+    Reads the file itself (what ffmpeg finds in it, and the order of its mp4 boxes), never its name. Returns a
+    one-line description, e.g. ``'h264/yuv420p 160×90 + aac, faststart'``. ``audio=False`` allows a silent film.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import filmkit as fk
+    >>> clip = fk.Clip.solid((20, 40, 80), seconds=0.5, fps=12, size=(64, 36))
+    >>> film = fk.Timeline(fps=12, size=(64, 36)).add(clip).render(pathlib.Path(tempfile.mkdtemp()) / "a.mp4",
+    ...                                                            progress=False)
+    >>> fk.checks.expect_playable(film, audio=False)
+    'h264/yuv420p 64×36, faststart'
+    >>> fk.checks.expect_playable(film)
+    Traceback (most recent call last):
+    ...
+    AssertionError: a.mp4 has no sound. Put music under the edit (tl.music(track)) and render it again.
+    """
+    __tracebackhide__ = True
+    from ._ffmpeg import probe
+    from .assets import Asset
+
+    path = Path(video.path if isinstance(video, Asset) else video) if isinstance(video, (Asset, str, Path)) else None
+    if path is None or not path.is_file():
+        _fail(f"There is no video at {video!r}. Render your edit first: film = tl.render('edit.mp4').")
+    assert path is not None
+    try:
+        info = probe(path, count_frames=False)
+    except Exception as exc:  # noqa: BLE001 - any failure to read is the learner's to fix, said plainly
+        _fail(f"{path.name} cannot be read as video ({exc}). Render it again with tl.render(...).")
+    how = "Render it with tl.render(...), which writes H.264 yuv420p + AAC with faststart."
+    if info.video_codec != "h264":
+        _fail(f"{path.name} holds {info.video_codec or 'no'} video; H.264 is what plays everywhere. {how}")
+    if info.pix_fmt != "yuv420p":
+        _fail(f"{path.name} is H.264 in {info.pix_fmt}; phones and TVs play only yuv420p (8-bit 4:2:0). {how}")
+    if info.size is None or info.size[0] % 2 or info.size[1] % 2:
+        _fail(f"{path.name} is {info.size}; yuv420p needs an even width and height. {how}")
+    if audio and not info.has_audio:
+        _fail(f"{path.name} has no sound. Put music under the edit (tl.music(track)) and render it again.")
+    if info.has_audio and info.audio_codec != "aac":
+        _fail(f"{path.name} has {info.audio_codec} sound; AAC is the audio that plays with H.264 in an mp4. {how}")
+    boxes = _top_level_boxes(path)
+    if "moov" not in boxes or "mdat" not in boxes or boxes.index("moov") > boxes.index("mdat"):
+        _fail(f"{path.name} keeps its index (the moov box) after the media, so a browser must download all of it "
+              f"before it can play: boxes {boxes}. {how}")
+    sound = f" + {info.audio_codec}" if info.has_audio else ""
+    w, h = info.size or (0, 0)
+    return f"h264/yuv420p {w}×{h}{sound}, faststart"

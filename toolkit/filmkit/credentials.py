@@ -140,19 +140,43 @@ def _mime(path: Path) -> str:
             from None
 
 
-def sign_file(path: str | Path, *, title: str | None = None, source_type: str = "generated",
-              ingredients: Iterable[str | Path] = (), provenance: Mapping[str, Any] | None = None,
+def sign_file(path: str | Path | Any, *, title: str | None = None, source_type: str = "generated",
+              ingredients: Iterable[str | Path] = (), provenance: Mapping[str, Any] | Any | None = None,
               author: str | None = None, signer: Any = None, out: str | Path | None = None) -> Path:
     """Embed a signed C2PA manifest in ``path`` (in place, atomically) or write a signed copy to ``out``.
 
+    ``path`` may be an :class:`~filmkit.assets.Asset`: its provenance (provider, model, prompt, seed) is recorded
+    unless you pass ``provenance``. Sign a copy (``out=``) of anything in the generation cache, not the cached file.
     ``source_type`` is ``"generated"`` (an AI-made still or clip), ``"composite"`` (a film combining generated and
     other material), ``"edited"`` or ``"captured"``. ``ingredients`` are the files it was made from (each is
-    declared, with its own credentials when it has them). ``provenance`` (a small JSON-ready mapping: provider,
-    model, prompt, seed…) is recorded as a ``filmkit.provenance`` assertion. Returns the signed file's path.
+    declared, with its own credentials when it has them). ``provenance`` (a :class:`~filmkit.assets.Provenance`
+    or a small JSON-ready mapping: provider, model, prompt, seed…) is recorded as a ``filmkit.provenance``
+    assertion, and ``author`` as a schema.org CreativeWork author. Returns the signed file's path.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from PIL import Image
+    >>> import filmkit as fk
+    >>> still = pathlib.Path(tempfile.mkdtemp()) / "key.png"
+    >>> Image.new("RGB", (64, 36), (40, 60, 120)).save(still)
+    >>> signed = fk.sign_file(still, out=still.with_name("key_signed.png"), author="A. Learner",
+    ...                       provenance={"provider": "previz", "model": "previz-1", "seed": 4})
+    >>> cc = fk.read_credentials(signed)
+    >>> cc.valid, cc.generated, cc.authors, cc.provenance["seed"]
+    (True, True, ('A. Learner',), 4)
     """
     from ._lazy import require
+    from .assets import Asset, Provenance
 
     c2pa = require("c2pa")
+    if isinstance(path, Asset):
+        provenance = path.provenance if provenance is None else provenance
+        path = path.path
+    if isinstance(provenance, Provenance):
+        provenance = {k: v for k, v in (("provider", provenance.provider), ("model", provenance.model),
+                                         ("prompt", provenance.prompt), ("seed", provenance.seed),
+                                         ("operation", provenance.operation)) if v is not None}
     src = Path(path)
     if not src.is_file():
         raise MediaError(f"{src} does not exist; render or generate it first.")
@@ -204,7 +228,25 @@ def _version() -> str:
 
 @dataclass(frozen=True)
 class ContentCredentials:
-    """What a file's C2PA manifest says, as read and validated by the c2pa library."""
+    """What a file's C2PA manifest says, as read and validated by the c2pa library.
+
+    Valid credentials prove the file is unchanged since it was signed, and record what the signer *declared*
+    (generated or captured, by whom, from what). They do not prove the declaration is true, and a copy with the
+    credentials stripped off is just an unsigned file.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from PIL import Image
+    >>> import filmkit as fk
+    >>> still = pathlib.Path(tempfile.mkdtemp()) / "key.png"
+    >>> Image.new("RGB", (64, 36)).save(still)
+    >>> print(fk.read_credentials(fk.sign_file(still, author="A. Learner")))   # doctest: +ELLIPSIS
+    key.png: content credentials valid; signer not trusted
+      made as: trainedAlgorithmicMedia
+      author: A. Learner
+      note: signed with a local filmkit workshop certificate: ...
+    """
 
     path: Path
     state: str
@@ -221,11 +263,32 @@ class ContentCredentials:
         """True when the signature and hashes check out (``Valid`` or ``Trusted``)."""
         return self.state in ("Valid", "Trusted") and not self.failures
 
+    @property
+    def generated(self) -> bool:
+        """True when the file declares itself made, wholly or partly, by a generative model."""
+        return any(s in (SOURCE_TYPES["generated"], SOURCE_TYPES["composite"]) for s in self.source_types)
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        """The author names in the schema.org CreativeWork assertion (empty when none was signed in)."""
+        work = self.assertions.get("stds.schema-org.CreativeWork") or {}
+        people = work.get("author", []) if isinstance(work, Mapping) else []
+        return tuple(str(a.get("name")) for a in people if isinstance(a, Mapping) and a.get("name"))
+
+    @property
+    def provenance(self) -> Mapping[str, Any]:
+        """The ``filmkit.provenance`` assertion (provider, model, prompt, seed…), or an empty mapping."""
+        return self.assertions.get("filmkit.provenance") or {}
+
     def __str__(self) -> str:
         kinds = ", ".join(s.rsplit("/", 1)[-1] for s in self.source_types) or "none declared"
         verdict = "valid" if self.valid else "INVALID (the file changed after signing, or the manifest is damaged)"
         lines = [f"{self.path.name}: content credentials {verdict}; signer {'trusted' if self.trusted else 'not trusted'}",
                  f"  made as: {kinds}"]
+        if self.authors:
+            lines.append(f"  author: {', '.join(self.authors)}")
+        if self.provenance.get("provider"):
+            lines.append(f"  made with: {self.provenance['provider']} / {self.provenance.get('model', '?')}")
         if self.ingredients:
             lines.append(f"  ingredients: {', '.join(self.ingredients)}")
         if self.workshop_signed:
@@ -235,7 +298,19 @@ class ContentCredentials:
 
 
 def read_credentials(path: str | Path) -> ContentCredentials:
-    """Read and validate the C2PA manifest embedded in ``path`` with the c2pa library's own reader."""
+    """Read and validate the C2PA manifest embedded in ``path`` with the c2pa library's own reader.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from PIL import Image
+    >>> import filmkit as fk
+    >>> still = pathlib.Path(tempfile.mkdtemp()) / "key.png"
+    >>> Image.new("RGB", (64, 36)).save(still)
+    >>> cc = fk.read_credentials(fk.sign_file(still, title="Salt: key still"))
+    >>> cc.valid, cc.trusted, cc.title, cc.workshop_signed
+    (True, False, 'Salt: key still', True)
+    """
     from ._lazy import require
 
     c2pa = require("c2pa")

@@ -554,6 +554,68 @@ class Timeline:
         """Length in seconds (``n_frames / fps``)."""
         return self.n_frames / self.fps
 
+    @property
+    def cut_times(self) -> list[float]:
+        """Seconds at which each shot after the first comes on screen: the cut, or the start of its transition.
+
+        Times fall on whole frames, so they are exactly what a viewer (and a cut detector) sees.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import filmkit as fk
+        >>> grey = np.full((36, 64, 3), 90, np.uint8)
+        >>> tl = (fk.Timeline(fps=12, size=(64, 36)).add(grey, seconds=2).add(grey, seconds=1.5)
+        ...       .add(fk.crossfade(0.5)).add(grey, seconds=2))
+        >>> tl.cut_times                                  # a cut at 2 s; the dissolve starts at 3 s
+        [2.0, 3.0]
+        """
+        lay = self._layout()
+        return [round(s / lay.fps, 6) for s in lay.starts[1:]]
+
+    def shot_at(self, t: float | str) -> int:
+        """The position (0 = first) of the shot on screen at ``t`` seconds; in a transition, the incoming shot.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import filmkit as fk
+        >>> grey = np.full((36, 64, 3), 90, np.uint8)
+        >>> tl = fk.Timeline(fps=12, size=(64, 36)).add(grey, seconds=2).add(grey, seconds=2)
+        >>> tl.shot_at(0.5), tl.shot_at(2.0), tl.shot_at(99)
+        (0, 1, 1)
+        """
+        from .clip import to_seconds
+
+        lay = self._layout()
+        g = self._frame_index(to_seconds(t), lay)
+        return max(i for i, s in enumerate(lay.starts) if s <= g)
+
+    def frame_at(self, t: float | str, *, size: tuple[int, int] | None = None) -> np.ndarray:
+        """The finished film's frame at ``t`` seconds (titles drawn, transitions blended), as H×W×3 RGB.
+
+        ``t`` is clamped to the film (a time past the end gives the last frame). ``size`` renders it smaller
+        (e.g. ``(160, 90)`` for a quick look); only that one frame is computed.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import filmkit as fk
+        >>> sky = np.full((36, 64, 3), (40, 60, 120), np.uint8)
+        >>> sea = np.full((36, 64, 3), (20, 80, 90), np.uint8)
+        >>> tl = fk.Timeline(fps=10, size=(64, 36)).add(sky, seconds=1).add(sea, seconds=1)
+        >>> tl.frame_at(0.5)[0, 0].tolist(), tl.frame_at("00:01.5")[0, 0].tolist(), tl.frame_at(1, size=(32, 18)).shape
+        ([40, 60, 120], [20, 80, 90], (18, 32, 3))
+        """
+        from .clip import to_seconds
+
+        lay = self._layout()
+        return self.to_clip(size=size).frame(self._frame_index(to_seconds(t), lay))
+
+    @staticmethod
+    def _frame_index(t: float, lay: _Layout) -> int:
+        return int(min(max(0, math.floor(float(t) * lay.fps + 1e-6)), lay.n_frames - 1))
+
     def plan(self, *, fps: float | None = None) -> Plan:
         """The edit as a table: each shot's in and out times, and the transitions (overlaps) between them."""
         lay = self._layout(fps)

@@ -14,6 +14,7 @@ A project file::
     provider = "previz"        # default for every shot: "previz" (offline) or "runway"
     style = "style.toml"       # optional: a prompt library whose style bible every prompt wears …
     seed = 7
+    length = "0:30"            # optional: the declared length, checked against the shots (within one frame)
 
     [style]                    # … or the style bible written here (the keys of a library's [bible] table)
     medium = ["matte painting"]
@@ -50,6 +51,13 @@ A project file::
 
     [credits]
     "Written and directed by" = "A. Learner"
+
+    [[cast]]                   # everyone who appears, and their consent (lesson 12)
+    name = "Mara Quinn"
+    role = "The wanderer"
+    consent = { form = "release-mara-quinn.pdf", covers = ["likeness"], scope = ["this film", "festival"], date = "2026-11-20" }
+    shots = ["wanderer"]       # a real person's live footage needs their signed release (the form's file name)
+                               # or: name = "synthetic performer", consent = "synthetic" for made-in-code footage
 
 Examples
 --------
@@ -187,6 +195,8 @@ class Project:
     music: MusicSpec | None = None
     titles: tuple[TitleSpec, ...] = ()
     credits: Mapping[str, str] = field(default_factory=dict, hash=False)
+    length: float | None = None   # the declared length ([film] length), checked against the shots on load
+    cast: tuple[Any, ...] = ()    # provenance.Consent for each [[cast]] entry: who appears, and their consent
 
     @property
     def duration(self) -> float:
@@ -267,10 +277,10 @@ class _Checker:
         return p.resolve()
 
 
-_FILM_KEYS = ("title", "authors", "size", "fps", "provider", "style", "seed")
+_FILM_KEYS = ("title", "authors", "size", "fps", "provider", "style", "seed", "length")
 _SHOT_KEYS = ("id", "prompt", "asset", "provider", "pick", "vary", "move", "schedule", "seconds", "transition",
               "live", "react", "description", "seed")
-_TOP_KEYS = ("film", "style", "shot", "music", "title", "credits")
+_TOP_KEYS = ("film", "style", "shot", "music", "title", "credits", "cast")
 
 
 def load_project(path: str | Path) -> Project:
@@ -326,6 +336,7 @@ def load_project(path: str | Path) -> Project:
     provider = c.text(film, "provider", ("film",), default="previz", choices=("previz", "runway")) or "previz"
     style = c.file(film["style"], ("film", "style"), root, "style") if "style" in film else None
     seed = int(c.number(film, "seed", ("film",), default=0, lo=0, hi=2**32 - 1, whole=True) or 0)
+    length = _length(c, film["length"]) if "length" in film else None
     style_bible = None
     if "style" in data:
         if "style" in film:
@@ -396,16 +407,63 @@ def load_project(path: str | Path) -> Project:
         c.add(("credits",), 'credits must be a table of role = "name" lines, e.g. "Edited by" = "A. Learner"')
         credits = {}
     credits = {str(k): (", ".join(v) if isinstance(v, list) else v) for k, v in credits.items()}
+    if length is not None and shots:
+        _check_length(c, length, shots, fps)
+    cast = _cast(c, data.get("cast", []), shots, seen)
     if c.problems:
         raise FileFormatError(p, sorted(c.problems, key=lambda x: (x[0] or 0)))
     project = Project(path=p, title=title, shots=tuple(shots), authors=tuple(authors), size=size, fps=fps,
                       provider=provider, style=style, seed=seed, style_bible=style_bible, music=music,
-                      titles=titles, credits=credits)
+                      titles=titles, credits=credits, length=length, cast=cast)
     for t in project.titles:
         if t.at >= project.duration:
             raise FileFormatError(p, [(index.line("title"), f"title {t.text!r} starts at {t.at:g} s, after the film "
                                                              f"ends ({project.duration:g} s)")])
     return project
+
+
+_CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)\Z|(\d+(?:\.\d+)?)\s*s?\Z")
+
+
+def parse_length(value: Any) -> float:
+    """Seconds from a declared length: ``30``, ``29.5``, ``"30s"``, ``"0:30"`` or ``"1:02:30"``.
+
+    >>> from filmkit.project import parse_length
+    >>> parse_length(30), parse_length("0:30"), parse_length("1:05.5"), parse_length("45s")
+    (30.0, 30.0, 65.5, 45.0)
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    m = _CLOCK.match(str(value).strip()) if isinstance(value, str) else None
+    if not m:
+        raise ValueError(f"a length is seconds (30) or minutes:seconds (\"0:30\"); got {value!r}")
+    if m.group(4) is not None:
+        return float(m.group(4))
+    return int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+
+
+def _length(c: _Checker, raw: Any) -> float | None:
+    try:
+        seconds = parse_length(raw)
+    except ValueError as exc:
+        c.add(("film", "length"), f"length: {exc}")
+        return None
+    if not 0.5 <= seconds <= 3600:
+        c.add(("film", "length"), f"length must be from 0.5 s to 1 hour; got {seconds:g} s")
+        return None
+    return seconds
+
+
+def _check_length(c: _Checker, length: float, shots: list[ShotSpec], fps: float) -> None:
+    """The declared length must match the cut (shots minus transition overlaps) within one frame."""
+    total = sum(s.seconds for s in shots) - sum(s.transition.seconds for s in shots[:-1] if s.transition.kind != "cut")
+    if abs(total - length) <= 1.0 / fps + 1e-9:
+        return
+    diff = length - total
+    c.add(("film", "length"),
+          f"length = {length:g} s, but the shots add up to {total:g} s (their seconds minus the transition overlaps); "
+          f"the two must agree within one frame (1/{fps:g} s). Either set `length = {total:g}`, or make the shots "
+          f"{abs(diff):g} s {'longer' if diff > 0 else 'shorter'} in total")
 
 
 def _inline_bible(c: _Checker, path: Path, index: LineIndex) -> Any:
@@ -542,4 +600,71 @@ def _titles(c: _Checker, raw: Any) -> tuple[TitleSpec, ...]:
         out.append(TitleSpec(text=text, at=c.number(t, "at", w, default=0.0, lo=0, hi=3600) or 0.0,
                              seconds=c.number(t, "seconds", w, default=3.0, lo=0.5, hi=60) or 3.0,
                              kind=c.text(t, "kind", w, default="card", choices=("card", "lower_third")) or "card"))
+    return tuple(out)
+
+
+def _cast(c: _Checker, raw: Any, shots: list[ShotSpec], seen: Mapping[str, int]) -> tuple[Any, ...]:
+    """[[cast]]: who appears in which shots, with what consent; real live footage needs someone's signed release."""
+    from .errors import ProjectError
+    from .provenance import SYNTHETIC, Consent
+
+    fix = ('consent = { form = "release-NAME.pdf", covers = ["likeness"], scope = ["this film"], '
+           'date = "YYYY-MM-DD" } (the file name of their signed release; the form stays with you)')
+    if not isinstance(raw, list):
+        c.add(("cast",), "the cast is [[cast]] tables (double brackets), each with name, role, consent and shots")
+        raw = []
+    out: list[Any] = []
+    for i, m in enumerate(raw):
+        w = ("cast", i)
+        if not isinstance(m, dict):
+            c.add(w, "each [[cast]] must be a table")
+            continue
+        c.keys(m, ("name", "role", "consent", "shots"), w, f"cast {i + 1}")
+        name = c.text(m, "name", w)
+        if name is None:
+            c.add(w, f'a cast member needs name = "..." (or name = "{SYNTHETIC}" for footage made in code)')
+            continue
+        role = c.text(m, "role", w, default="") or ""
+        ids = m.get("shots", [])
+        ids = [ids] if isinstance(ids, str) else ids
+        if not isinstance(ids, list) or not all(isinstance(x, str) for x in ids):
+            c.add(w + ("shots",), 'shots must be a list of shot ids, like ["wanderer"]')
+            ids = []
+        for sid in ids:
+            if sid not in seen:
+                c.add(w + ("shots",), f"cast {name!r}: there is no shot {sid!r}{did_you_mean(sid, tuple(seen))}; "
+                                      f"shots are {', '.join(seen)}")
+        consent = m.get("consent")
+        try:
+            if consent == "synthetic" or name.lower() == SYNTHETIC:
+                out.append(Consent.synthetic(role=role, shots=ids))
+                continue
+            if consent is None:
+                where = f"shots {', '.join(ids)}" if ids else "the film"
+                c.add(w, f"cast {name!r} appears in {where} with no consent recorded: add {fix}, or recast the part "
+                         f'with footage = "synthetic" and name = "{SYNTHETIC}"')
+                continue
+            if isinstance(consent, str):
+                consent = {"form": consent}
+            if not isinstance(consent, dict):
+                c.add(w + ("consent",), f"consent must look like {fix.split(' (')[0]}, or \"synthetic\"")
+                continue
+            c.keys(consent, ("form", "covers", "scope", "date"), w + ("consent",), "consent")
+            person = Consent(name, role=role, shots=tuple(ids), form=consent.get("form"), date=consent.get("date", ""),
+                             covers=consent.get("covers", ("likeness",)), scope=consent.get("scope", ("this film",)))
+        except ProjectError as exc:
+            c.add(w + ("consent",), f"cast {name!r}: {exc}")
+            continue
+        if person.problem():
+            c.add(w + ("consent",), f"cast {name!r} has no signed release: add form = \"release-....pdf\" to consent "
+                                    "(the file name of the signed form)")
+            continue
+        out.append(person)
+    released = {sid for person in out for sid in person.shots}
+    for shot in shots:
+        if shot.live is not None and shot.live.footage != "synthetic" and shot.id not in released:
+            c.add(("shot", seen.get(shot.id, 0), "live"),
+                  f"shot {shot.id!r} composites live footage ({Path(shot.live.footage).name}) of a real person, and no "
+                  f"[[cast]] entry records their consent for it: add a [[cast]] with name, role, {fix} and "
+                  f'shots = ["{shot.id}"] — or use footage = "synthetic"')
     return tuple(out)

@@ -299,7 +299,9 @@ def _transition(kind: str, seconds: float) -> Any:
     return table[kind](seconds)
 
 
-_CREDITS_SECONDS = 6.0
+_CREDITS_SECONDS = 6.0                           # the end credits roll
+_CREDITS_DIP = 1.0                               # the dip to black into it overlaps the roll
+CREDITS_TAIL = _CREDITS_SECONDS - _CREDITS_DIP   # what the credits add to the cut's length (checks.expect_film)
 
 
 def _manifest(st: RenderState) -> Any:
@@ -313,8 +315,19 @@ def _manifest(st: RenderState) -> Any:
             seen.add(a.id)
             assets.append(a)
     roles = dict(st.p.credits)
+    cast = _cast(st.p)
     return Manifest(title=st.p.title, authors=st.p.authors, assets=tuple(assets), roles=roles, film=st.film,
-                    human_edits=("The shots were chosen, ordered and timed by people in the project file.",))
+                    human_edits=("The shots were chosen, ordered and timed by people in the project file.",),
+                    cast=cast)
+
+
+def _cast(p: Project) -> tuple[Any, ...]:
+    """The project's [[cast]], plus a synthetic performer for each synthetic live shot no cast entry names."""
+    from .provenance import Consent
+
+    named = {sid for person in p.cast for sid in person.shots}
+    return (*p.cast, *(Consent.synthetic(shots=(s.id,)) for s in p.shots
+                       if s.live is not None and s.live.footage == "synthetic" and s.id not in named))
 
 
 def _edit(st: RenderState) -> None:
@@ -328,7 +341,7 @@ def _edit(st: RenderState) -> None:
                     description=shot.description))
         if i < len(st.p.shots) - 1:
             tl.add(_transition(shot.transition.kind, shot.transition.seconds))
-    tl.add(_transition("dip-to-black", 1.0))
+    tl.add(_transition("dip-to-black", _CREDITS_DIP))
     roll = credits_roll(credits_text(_manifest(st)), seconds=_CREDITS_SECONDS, fps=st.p.fps, size=(W, H))
     tl.add(Shot(roll, seconds=_CREDITS_SECONDS, label="credits", description="End credits and AI disclosure"))
     for t in st.p.titles:

@@ -12,6 +12,10 @@ previz studio. Every control is an attribute, so code (and the tests) can drive 
 :func:`variation_explorer` (lesson 04) walks a prompt library's variation grid with one dropdown per axis.
 :func:`camera_move_preview` (lesson 06) tries eased camera moves on a still with sliders, showing a contact strip,
 the measured move and the one line of code that makes it.
+:func:`reactive_preview` (lesson 09) maps a track's beats and bands onto a picture with sliders, with a time
+scrubber, the frame under it and the analysis plot of the curves it drives.
+:func:`timeline_scrubber` (lesson 10) scrubs through an edit: the frame at a time, the shot's label and
+description, a strip of shots, transitions and titles, and previous/next-cut buttons.
 
 ipywidgets is imported only when a builder is made.
 
@@ -37,11 +41,16 @@ __all__ = [
     "PALETTES",
     "SHOT_SIZES",
     "PromptBuilder",
+    "REACTIVE_DRIVERS",
+    "ReactivePreview",
     "StoryboardEditor",
+    "TimelineScrubber",
     "VariationExplorer",
     "camera_move_preview",
     "prompt_builder",
+    "reactive_preview",
     "storyboard_editor",
+    "timeline_scrubber",
     "variation_explorer",
 ]
 
@@ -421,6 +430,11 @@ def variation_explorer(library: Any, *, core: str | None = None, scale: float = 
 
 
 # --- lesson 06: camera moves ---------------------------------------------------------------------------------------
+#: How far the pan and tilt sliders turn the camera, in frame widths/heights. ``fk.camera_move`` keeps the frame
+#: covered for any turn under one frame by zooming in 1 / (1 − |pan|): 1.25× at 0.2, 2× at 0.5, 10× at 0.9; at a
+#: full frame no zoom can cover it and a mirrored edge shows. 0.9 is the whole useful range, soft as it gets there.
+_CAMERA_TURN_LIMIT = 0.9
+
 class CameraMovePreview:
     """Sliders for one eased camera move over a still, with a live contact strip and the measured move.
 
@@ -443,8 +457,9 @@ class CameraMovePreview:
         w = require("ipywidgets")
         wide = {"layout": w.Layout(width="420px"), "style": {"description_width": "90px"}, "continuous_update": False}
         self.push = w.FloatSlider(value=1.0, min=0.7, max=1.6, step=0.05, description="push", **wide)
-        self.pan = w.FloatSlider(value=0.0, min=-0.25, max=0.25, step=0.01, description="pan", **wide)
-        self.tilt = w.FloatSlider(value=0.0, min=-0.25, max=0.25, step=0.01, description="tilt", **wide)
+        turn = _CAMERA_TURN_LIMIT
+        self.pan = w.FloatSlider(value=0.0, min=-turn, max=turn, step=0.01, description="pan", **wide)
+        self.tilt = w.FloatSlider(value=0.0, min=-turn, max=turn, step=0.01, description="tilt", **wide)
         self.roll = w.FloatSlider(value=0.0, min=-15.0, max=15.0, step=0.5, description="roll (°)", **wide)
         self.ease = w.Dropdown(options=list(EASINGS), value="ease_in_out_sine", description="ease",
                                layout=w.Layout(width="420px"), style={"description_width": "90px"})
@@ -530,3 +545,386 @@ def camera_move_preview(image: Any, *, seconds: float = 2.0, fps: float = 12, si
     'push-in'
     """
     return CameraMovePreview(image, seconds=seconds, fps=fps, size=size, frames=frames)
+
+
+# --- lesson 09: audio-reactive preview -----------------------------------------------------------------------------
+#: what can drive the glow and the colour shift in :class:`ReactivePreview`, besides the analysis' own bands
+REACTIVE_DRIVERS = ("beat", "onset")
+
+
+class ReactivePreview:
+    """Sliders that map a track's beats and bands onto a picture, with a time scrubber, the frame under it and the
+    analysis plot with the curves the sliders drive.
+
+    Build one with :func:`reactive_preview`. The controls are attributes: ``pulse`` (zoom on each beat, a fraction),
+    ``decay`` (seconds the beat pulse takes to fade), ``glow`` with ``glow_band`` (what drives it), ``colour_shift``
+    (degrees of hue) with ``shift_band``, and ``time`` (the scrubber, seconds). :meth:`frame` renders the frame at a
+    time, :meth:`render` redraws the panel and returns the frame under the scrubber, :attr:`curves` holds the driven
+    values (one per video frame, in each mapping's units), :meth:`clip` is the whole clip with its soundtrack and
+    :attr:`code` the notebook line that makes the same clip. ``frame_image`` and ``plot_image`` are the panel's
+    pictures.
+    """
+
+    def __init__(self, source: Any, analysis: Any, *, size: tuple[int, int] = (320, 180), pulse: float = 0.05,
+                 decay: float = 0.25, glow: float = 0.6, glow_band: str = "low", colour_shift: float = 0.0,
+                 shift_band: str = "mid") -> None:
+        from .audio import AudioAnalysis
+        from .errors import MediaError
+
+        if not isinstance(analysis, AudioAnalysis):
+            raise MediaError(f"reactive_preview needs an analysis from fk.analyse_audio(...); got "
+                             f"{type(analysis).__name__}.")
+        self.source, self.analysis, self.size = source, analysis, (int(size[0]), int(size[1]))
+        drivers = [*analysis.bands, *REACTIVE_DRIVERS]
+        for name, band in (("glow_band", glow_band), ("shift_band", shift_band)):
+            if band not in drivers:
+                raise MediaError(f"{name}={band!r} is not something this analysis can drive with; use one of "
+                                 f"{', '.join(map(repr, drivers))}.")
+        w = require("ipywidgets")
+        wide = {"layout": w.Layout(width="420px"), "style": {"description_width": "110px"}, "continuous_update": False}
+        self.pulse = w.FloatSlider(value=pulse, min=0.0, max=0.25, step=0.01, description="pulse (zoom)", **wide)
+        self.decay = w.FloatSlider(value=decay, min=0.05, max=1.0, step=0.05, description="pulse decay (s)", **wide)
+        self.glow = w.FloatSlider(value=glow, min=0.0, max=1.0, step=0.05, description="glow", **wide)
+        self.glow_band = w.Dropdown(options=drivers, value=glow_band, description="glow follows",
+                                    layout=wide["layout"], style=wide["style"])
+        self.colour_shift = w.FloatSlider(value=colour_shift, min=0.0, max=90.0, step=5.0,
+                                          description="colour shift (°)", **wide)
+        self.shift_band = w.Dropdown(options=drivers, value=shift_band, description="shift follows",
+                                     layout=wide["layout"], style=wide["style"])
+        step = 1.0 / analysis.fps
+        self.time = w.FloatSlider(value=0.0, min=0.0, max=max((analysis.n_frames - 1) * step, step), step=step,
+                                  description="time (s)", readout_format=".2f", **wide)
+        self.frame_image = w.Image(format="png")
+        self.plot_image = w.Image(format="png", layout=w.Layout(width="640px"))
+        self.output = w.HTML()
+        self._clip: Any = None
+        self._key: tuple[Any, ...] | None = None
+        self._mappings = (self.pulse, self.decay, self.glow, self.glow_band, self.colour_shift, self.shift_band)
+        for c in self._mappings:
+            c.observe(lambda _c: self._refresh(plot=True), names="value")
+        self.time.observe(lambda _c: self._refresh(plot=False), names="value")
+        self.widget = w.VBox([w.HBox([w.VBox(list(self._mappings)), w.VBox([self.frame_image, self.time,
+                                                                             self.output])]), self.plot_image])
+        self._refresh(plot=True)
+
+    # --- reading ------------------------------------------------------------------------------------------------
+    def _mapping(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`filmkit.audio_reactive` the controls describe (None = off)."""
+        a = self.analysis
+        return {
+            "pulse": (a.beat_pulse(decay=float(self.decay.value)), float(self.pulse.value)) if self.pulse.value else None,
+            "glow": (self.glow_band.value, float(self.glow.value)) if self.glow.value else None,
+            "colour_shift": ((self.shift_band.value, float(self.colour_shift.value)) if self.colour_shift.value
+                             else None),
+        }
+
+    @property
+    def curves(self) -> dict[str, Any]:
+        """The driven values, one per video frame: ``pulse`` (zoom fraction), ``glow`` (0–1), ``colour_shift`` (°)."""
+        import numpy as np
+
+        a = self.analysis
+        drivers = {"pulse": a.pulse_values(decay=float(self.decay.value)),
+                   "glow": self._driver(self.glow_band.value), "colour_shift": self._driver(self.shift_band.value)}
+        amounts = {"pulse": self.pulse.value, "glow": self.glow.value, "colour_shift": self.colour_shift.value}
+        return {k: np.asarray(drivers[k] * float(amounts[k])) for k in drivers}
+
+    def _driver(self, name: str) -> Any:
+        a = self.analysis
+        if name == "beat":
+            return a.pulse_values(decay=float(self.decay.value))
+        if name == "onset":
+            return a.onset_strength
+        return a.envelope(name)
+
+    @property
+    def code(self) -> str:
+        """The notebook line that makes this clip (mappings at zero are left out)."""
+        parts = []
+        if self.pulse.value:
+            parts.append(f"pulse=(analysis.beat_pulse(decay={self.decay.value:g}), {self.pulse.value:g})")
+        if self.glow.value:
+            parts.append(f"glow=({self.glow_band.value!r}, {self.glow.value:g})")
+        if self.colour_shift.value:
+            parts.append(f"colour_shift=({self.shift_band.value!r}, {self.colour_shift.value:g})")
+        parts.append(f"size={self.size}")
+        return f"fk.audio_reactive(source, analysis, {', '.join(parts)})"
+
+    def clip(self) -> Any:
+        """The whole reactive clip as the controls describe it, with the analysed track as its soundtrack."""
+        from .reactive import audio_reactive
+
+        key = (self.pulse.value, self.decay.value, self.glow.value, self.glow_band.value, self.colour_shift.value,
+               self.shift_band.value)
+        if key != self._key:
+            self._clip = audio_reactive(self.source, self.analysis, size=self.size, **self._mapping())
+            self._key = key
+        return self._clip
+
+    def frame(self, t: float | None = None) -> Any:
+        """The frame (an RGB array) at ``t`` seconds; by default at the scrubber's time."""
+        from .errors import MediaError
+
+        t = float(self.time.value if t is None else t)
+        if not 0 <= t <= self.analysis.duration:
+            raise MediaError(f"t={t} is outside the track (0 to {self.analysis.duration:.2f} s).")
+        clip = self.clip()
+        return clip.frame(min(round(t * clip.fps), clip.n_frames - 1))
+
+    # --- acting -------------------------------------------------------------------------------------------------
+    def set(self, **values: Any) -> ReactivePreview:
+        """Set controls from code, e.g. ``set(glow=0.9, glow_band="high", time=1.5)``; returns the preview."""
+        from .errors import MediaError
+
+        names = ("pulse", "decay", "glow", "glow_band", "colour_shift", "shift_band", "time")
+        for name, value in values.items():
+            if name not in names:
+                raise MediaError(f"reactive_preview has no control {name!r}; use one of {', '.join(names)}.")
+            control = getattr(self, name)
+            if name.endswith("_band"):
+                if value not in control.options:
+                    raise MediaError(f"{name}={value!r}: pick one of {', '.join(map(repr, control.options))}.")
+            elif not control.min - 1e-9 <= value <= control.max + 1e-9:
+                raise MediaError(f"{name}={value} is outside the slider's range {control.min:g} to {control.max:g}; "
+                                 f"for more, call fk.audio_reactive(...) in code.")
+            control.value = value
+        return self
+
+    def render(self) -> Any:
+        """Redraw the frame view and the plot; returns the frame under the scrubber (an RGB array)."""
+        self._refresh(plot=True)
+        return self.frame()
+
+    def _refresh(self, *, plot: bool) -> None:
+        from PIL import Image
+
+        from .curves import figure_png
+
+        frame = self.frame()
+        self.frame_image.value = _png(Image.fromarray(frame))
+        i = min(round(float(self.time.value) * self.analysis.fps), self.analysis.n_frames - 1)
+        now = self.curves
+        self.output.value = (f"<code>{html.escape(self.code)}</code><br>t = {float(self.time.value):.2f} s "
+                             f"(frame {i}): zoom +{now['pulse'][i]:.3f}, glow {now['glow'][i]:.2f}, "
+                             f"hue {now['colour_shift'][i]:+.0f}°")
+        if plot:
+            scale = {"pulse": self.pulse.max, "glow": self.glow.max, "colour_shift": self.colour_shift.max}
+            labels = {"pulse": f"pulse: beat, decay {self.decay.value:g} s",
+                      "glow": f"glow: {self.glow_band.value}", "colour_shift": f"colour shift: {self.shift_band.value}"}
+            shown = {labels[k]: v / scale[k] for k, v in now.items()}  # each as a share of its slider's range
+            self.plot_image.value = figure_png(self.analysis.plot(curves=shown))
+
+    def _repr_mimebundle_(self, **kw: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kw)
+
+    def __repr__(self) -> str:
+        return f"ReactivePreview({self.code})"
+
+
+def reactive_preview(source: Any, analysis: Any, *, size: tuple[int, int] = (320, 180), pulse: float = 0.05,
+                     decay: float = 0.25, glow: float = 0.6, glow_band: str = "low", colour_shift: float = 0.0,
+                     shift_band: str = "mid") -> ReactivePreview:
+    """Try audio-reactive mappings with sliders: scrub through the track and watch the frame and the curves change.
+
+    ``source`` is what :func:`filmkit.audio_reactive` takes (a still, a previz frame with layers, a clip);
+    ``analysis`` comes from :func:`filmkit.analyse_audio`. Keyword arguments set the starting values.
+
+    Examples
+    --------
+    >>> import numpy as np, filmkit as fk
+    >>> music, _ = fk.synth_music(1.0, bpm=120, seed=0)
+    >>> heard = fk.analyse_audio(music, fps=8, bpm=120)
+    >>> still = np.full((36, 64, 3), 60, np.uint8); still[12:24, 24:40] = 220
+    >>> rp = fk.widgets.reactive_preview(still, heard, size=(64, 36), glow=0.0)
+    >>> rp.code
+    'fk.audio_reactive(source, analysis, pulse=(analysis.beat_pulse(decay=0.25), 0.05), size=(64, 36))'
+    >>> dark = rp.frame(0.25).mean()
+    >>> bool(rp.set(glow=1.0, glow_band="beat").frame(0.0).mean() > dark)    # the beat at 0 s now flares
+    True
+    """
+    return ReactivePreview(source, analysis, size=size, pulse=pulse, decay=decay, glow=glow, glow_band=glow_band,
+                           colour_shift=colour_shift, shift_band=shift_band)
+
+
+# --- lesson 10: the timeline scrubber ------------------------------------------------------------------------------
+#: colours of the scrubber's strip: shots alternate two blues, transitions amber, titles white, the playhead red
+_STRIP_SHOTS = ((52, 78, 120), (78, 108, 150))
+_STRIP_COLOURS: dict[str, tuple[int, int, int]] = {"transition": (230, 160, 40), "title": (240, 240, 240),
+                                                   "playhead": (230, 40, 40), "cut": (10, 10, 10)}
+
+
+class TimelineScrubber:
+    """A time slider over a :class:`~filmkit.edit.Timeline`: the frame at that time, the shot's label and
+    description, a strip marking shots, transitions and titles, and buttons that jump to the previous/next cut.
+
+    Build one with :func:`timeline_scrubber`. Frames are rendered lazily, one per position, at ``width`` pixels
+    wide. ``time`` (the slider), ``previous_cut``/``next_cut`` (buttons), ``image`` (the frame), ``info`` (the
+    shot's text) and ``strip_image`` are the ipywidgets controls; :meth:`seek`, :meth:`next` and :meth:`previous`
+    do from code what they do. :attr:`spans` lists what the strip shows, as ``(kind, start, end, label)``.
+    """
+
+    def __init__(self, timeline: Any, *, width: int = 320, strip_height: int = 30) -> None:
+        from .edit import Timeline
+        from .errors import TimelineError
+
+        if not isinstance(timeline, Timeline):
+            raise TimelineError(f"timeline_scrubber needs a Timeline; got {type(timeline).__name__}. Build one with "
+                                "fk.Timeline(fps=12, size=(320, 180)).add(shot)...")
+        if width < 16:
+            raise TimelineError(f"width={width}: the preview needs at least 16 pixels; try width=320.")
+        self.timeline = timeline
+        lay = timeline._layout()  # fails early, with the fix, on an empty or badly built timeline
+        self.fps, self.n_frames = lay.fps, lay.n_frames
+        w_, h_ = timeline.size
+        pw = max(2, int(width) // 2 * 2)
+        self.size = (pw, max(2, round(pw * h_ / w_ / 2) * 2))
+        self._clip = timeline.to_clip(size=self.size)  # lazy: nothing is rendered until a frame is shown
+        self._layout = lay
+        self.cuts: list[float] = timeline.cut_times
+        self.spans = self._spans(lay)
+        self.strip_height = int(strip_height)
+        w = require("ipywidgets")
+        self.time = w.FloatSlider(value=0.0, min=0.0, max=(self.n_frames - 1) / self.fps, step=1 / self.fps,
+                                  description="time (s)", readout_format=".2f", layout=w.Layout(width=f"{pw + 140}px"),
+                                  style={"description_width": "70px"})
+        self.previous_cut = w.Button(description="previous cut", icon="step-backward")
+        self.next_cut = w.Button(description="next cut", icon="step-forward")
+        self.image = w.Image(format="png")
+        self.strip_image = w.Image(format="png")
+        self.info = w.HTML()
+        self.previous_cut.on_click(lambda _b: self.previous())
+        self.next_cut.on_click(lambda _b: self.next())
+        self.time.observe(lambda _c: self._refresh(), names="value")
+        self.widget = w.VBox([self.image, self.strip_image, self.time,
+                              w.HBox([self.previous_cut, self.next_cut]), self.info])
+        self._refresh()
+
+    # --- reading ----------------------------------------------------------------------------------------------
+    @property
+    def t(self) -> float:
+        """The time the slider is at, in seconds."""
+        return float(self.time.value)
+
+    @property
+    def frame_index(self) -> int:
+        """The frame of the film at :attr:`t`."""
+        return int(min(max(0, int(self.t * self.fps + 1e-6)), self.n_frames - 1))
+
+    @property
+    def shot(self) -> int:
+        """The position (0 = first) of the shot on screen at :attr:`t` (in a transition: the incoming shot)."""
+        g = self.frame_index
+        return max(i for i, s in enumerate(self._layout.starts) if s <= g)
+
+    @property
+    def frame(self) -> Any:
+        """The film's frame at :attr:`t` (H×W×3 RGB at the preview size), titles and transitions included."""
+        return self._clip.frame(self.frame_index)
+
+    def _spans(self, lay: Any) -> list[tuple[str, float, float, str]]:
+        fps = lay.fps
+        out: list[tuple[str, float, float, str]] = []
+        for i, (s, n, shot) in enumerate(zip(lay.starts, lay.lengths, lay.shots)):
+            out.append(("shot", s / fps, (s + n) / fps, f"#{i + 1} {shot.name}"))
+        for i, (t, m) in enumerate(zip(lay.transitions, lay.overlaps)):
+            if t is not None and m:
+                s = lay.starts[i + 1]
+                out.append(("transition", s / fps, (s + m) / fps, t.name))
+        for g0, g1, title in self.timeline._overlays(lay):
+            out.append(("title", g0 / fps, g1 / fps, title.text or title.subtitle))
+        return out
+
+    # --- moving -----------------------------------------------------------------------------------------------
+    def seek(self, t: float) -> TimelineScrubber:
+        """Put the playhead at ``t`` seconds (clamped to the film); returns the scrubber."""
+        self.time.value = min(max(0.0, float(t)), self.time.max)
+        return self
+
+    def next(self) -> TimelineScrubber:
+        """Jump to the next cut (the next shot's first frame); at the last shot, to the last frame."""
+        later = [c for c in self.cuts if c > self.t + 1e-6]
+        return self.seek(later[0] if later else self.time.max)
+
+    def previous(self) -> TimelineScrubber:
+        """Jump back to the previous cut (the current shot's first frame, or the one before); at the first, to 0."""
+        earlier = [c for c in self.cuts if c < self.t - 1e-6]
+        return self.seek(earlier[-1] if earlier else 0.0)
+
+    # --- drawing ----------------------------------------------------------------------------------------------
+    def strip(self) -> Any:
+        """The strip as drawn now (a ``PIL.Image``): shots in alternating blues with their numbers, transitions in
+        amber, titles as white bars underneath, cuts as dark lines, the playhead in red."""
+        from PIL import Image, ImageDraw
+
+        from ._fonts import load_font
+
+        wpx, hpx = self.size[0], self.strip_height
+        total = self.n_frames / self.fps
+        img = Image.new("RGB", (wpx, hpx), (30, 30, 30))
+        d = ImageDraw.Draw(img)
+        top = round(hpx * 0.65)
+        font = load_font(max(8, top - 8))
+
+        def x(t: float) -> int:
+            return min(wpx - 1, max(0, round(t / total * wpx)))
+
+        shots = [s for s in self.spans if s[0] == "shot"]
+        for k, (_kind, a, b, _label) in enumerate(shots):
+            d.rectangle([x(a), 0, max(x(a), x(b) - 1), top - 1], fill=_STRIP_SHOTS[k % 2])
+        for _kind, a, b, _label in (s for s in self.spans if s[0] == "transition"):
+            d.rectangle([x(a), 0, max(x(a), x(b) - 1), top - 1], fill=_STRIP_COLOURS["transition"])
+        lay = self._layout
+        for k in range(len(shots)):  # each number where the shot has the screen to itself (after its transition)
+            own = lay.starts[k] + (lay.overlaps[k - 1] if k else 0)
+            d.text((x(own / self.fps) + 2, 2), str(k + 1), fill=(255, 255, 255), font=font)
+        for _kind, a, b, _label in (s for s in self.spans if s[0] == "title"):
+            d.rectangle([x(a), top + 2, max(x(a), x(b) - 1), hpx - 2], fill=_STRIP_COLOURS["title"])
+        for c in self.cuts:
+            d.line([x(c), 0, x(c), top - 1], fill=_STRIP_COLOURS["cut"])
+        px = x(self.frame_index / self.fps)
+        d.rectangle([max(0, px - 1), 0, min(wpx - 1, px + 1), hpx - 1], fill=_STRIP_COLOURS["playhead"])
+        return img
+
+    def _refresh(self) -> None:
+        from PIL import Image
+
+        from .edit import _tc
+
+        self.image.value = _png(Image.fromarray(self.frame))
+        self.strip_image.value = _png(self.strip())
+        i = self.shot
+        shot = self._layout.shots[i]
+        a, n = self._layout.starts[i], self._layout.lengths[i]
+        now = [s for s in self.spans if s[0] != "shot" and s[1] <= self.t < s[2]]
+        extra = "".join(f" · {html.escape(k)} <i>{html.escape(lab)}</i>" for k, _a, _b, lab in now)
+        self.info.value = (f"<b>{_tc(self.t)}</b> · shot {i + 1} of {len(self._layout.shots)}: "
+                           f"<b>{html.escape(shot.name)}</b> ({_tc(a / self.fps)}–{_tc((a + n) / self.fps)}, "
+                           f"{n / self.fps:.2f} s){extra}"
+                           + (f"<br>{html.escape(shot.description)}" if shot.description else ""))
+
+    def _repr_mimebundle_(self, **kw: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kw)
+
+    def __repr__(self) -> str:
+        return (f"TimelineScrubber({self.t:.2f} s of {self.n_frames / self.fps:.2f} s, shot {self.shot + 1} of "
+                f"{len(self._layout.shots)}, {len(self.cuts)} cuts)")
+
+
+def timeline_scrubber(timeline: Any, *, width: int = 320, strip_height: int = 30) -> TimelineScrubber:
+    """Scrub through an edit: a time slider with the frame at that time, the current shot's label and description,
+    a strip of shots, transitions and titles, and previous/next-cut buttons. Frames render lazily, ``width`` wide.
+
+    Examples
+    --------
+    >>> import numpy as np, filmkit as fk
+    >>> sky = np.full((90, 160, 3), (40, 60, 120), np.uint8)
+    >>> sea = np.full((90, 160, 3), (20, 80, 90), np.uint8)
+    >>> tl = (fk.Timeline(fps=12, size=(160, 90)).add(sky, seconds=2, label="sky", description="empty sky")
+    ...       .add(fk.crossfade(0.5)).add(sea, seconds=2, label="sea").title("TIDE", at=0, seconds=1))
+    >>> scrub = fk.widgets.timeline_scrubber(tl, width=160)
+    >>> scrub.next().t, scrub.shot, scrub.frame.shape                 # the dissolve into the sea starts at 1.5 s
+    (1.5, 1, (90, 160, 3))
+    >>> [kind for kind, *_ in scrub.spans]
+    ['shot', 'shot', 'transition', 'title']
+    """
+    return TimelineScrubber(timeline, width=width, strip_height=strip_height)

@@ -15,7 +15,8 @@ from ..errors import FilmkitError
 __all__ = ["main", "build_parser"]
 
 # the modules that add subcommands, in the order `filmkit --help` lists them
-AREAS = ["_doctor", "_prompt", "_studio", "_credits", "_library", "_motion", "_edit", "_course", "_film"]
+AREAS = ["_doctor", "_prompt", "_studio", "_credits", "_library", "_motion", "_edit", "_course", "_film",
+         "_continuity"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""``filmkit render PROJECT`` and ``filmkit demo``: a whole film from a project file."""
+"""``filmkit render PROJECT``, ``filmkit demo`` and ``filmkit new PROJECT``: a whole film from a project file."""
 from __future__ import annotations
 
 import argparse
@@ -16,6 +16,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     d = sub.add_parser("demo", help="render the bundled sample film offline (previz), every stage of the pipeline")
     d.add_argument("--out", type=Path, default=None, help="output folder (default: <workspace>/films/demo)")
     d.set_defaults(func=_demo)
+    n = sub.add_parser("new", help="write a commented starter project file (3 shots, music, credits, a declared length)")
+    n.add_argument("project", type=Path, help="the file to write, e.g. my_film.toml (never overwritten)")
+    n.add_argument("--title", default="Untitled", help="the film's title")
+    n.add_argument("--author", action="append", dest="authors", default=None, metavar="NAME",
+                   help="an author (repeat for several; default: A. Learner)")
+    n.set_defaults(func=_new)
 
 
 def _say(msg: str) -> None:
@@ -35,4 +41,12 @@ def _demo(args: argparse.Namespace) -> int:
 
     out = args.out or config.ensure_workspace() / "films" / "demo"
     print(render_demo(out=out, progress=_say))
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from ..starter import new_project
+
+    path = new_project(args.project, title=args.title, authors=args.authors or ["A. Learner"])
+    print(f"wrote {path}: edit it, then `filmkit render {path}`")
     return 0
