@@ -212,3 +212,66 @@ def test_a_slow_track_is_heard_at_double_time_unless_the_bpm_is_given() -> None:
     assert guess.tempo / 64 == pytest.approx(2.0, abs=0.1) and not guess.bpm_given
     assert len(guess.beat_times) > 1.5 * len(truth.beat_times)         # a beat on every kick and every off-beat
     assert f_measure(given.beat_times, truth.beat_times) == 1.0
+
+
+def _peak_frames(v: np.ndarray, floor: float = 0.5) -> np.ndarray:
+    """Frames where ``v`` is a local maximum above ``floor`` (a plateau counts once, at its first frame)."""
+    padded = np.concatenate([[-1.0], v, [-1.0]])
+    return np.array([i for i in range(len(v))
+                     if padded[i + 1] >= padded[i] and padded[i + 1] > padded[i + 2] and v[i] > floor], int)
+
+
+@pytest.mark.parametrize("bpm, fps", [(64, 12), (64, 24), (87, 12), (87, 24)])
+def test_band_peaks_beats_and_onsets_land_on_the_kicks_frame(bpm: int, fps: int) -> None:
+    """Issue 6: a kick between two frames peaked in the low band one frame before its beat marker.
+
+    Every part of the analysis maps a moment to the frame nearest to it. At 64 BPM every other kick falls
+    exactly halfway between two frames at 24 fps (and every fourth at 12 fps): a tie, which goes to the later
+    frame (the kick is loudest 3.5 ms after it starts, past the half).
+    """
+    music, truth = fk.synth_music(6.0, bpm=bpm, seed=4)
+    a = fk.analyse_audio(music, fps=fps, bpm=bpm)
+    x = truth.beat_times * fps
+    kick_f = np.where(x % 1 == 0.5, np.ceil(x), np.round(x)).astype(int)   # nearest frame; a tie goes later
+    assert (np.abs(x - np.round(x)) > 0.2).sum() >= 2                       # kicks between frames are tested
+    low = a.envelope("low")
+    assert _peak_frames(low).tolist() == kick_f.tolist()              # the bass peaks on the kick's frame
+    assert a.beat_frames.tolist() == kick_f.tolist()                  # so does the beat marker
+    pulse = a.pulse_values()
+    assert np.flatnonzero(pulse == 1.0).tolist() == kick_f.tolist()   # and the pulse: the same frames
+    onset_f = np.round(a.onset_times * fps).astype(int)
+    assert set(kick_f) <= set(onset_f.tolist())                       # each kick is an onset, on its frame
+    onset = a.onset_strength
+    for f in kick_f:                                                  # where the onset curve peaks
+        assert onset[f] >= onset[max(f - 1, 0)] and onset[f] >= onset[min(f + 1, a.n_frames - 1)], f
+
+
+def test_a_kick_just_before_the_half_frame_counts_where_it_is_loudest() -> None:
+    """At 140 BPM and 24 fps kick 5 starts 3 ms before the half-frame mark between frames 51 and 52; its low
+    band peaks 3.5 ms after it starts, past the mark. The beat follows the band peak (the frame where the hit
+    is loudest, picture a hair after sound rather than before it), so they still agree."""
+    music, truth = fk.synth_music(6.0, bpm=140, seed=4)
+    a = fk.analyse_audio(music, fps=24, bpm=140)
+    assert truth.beat_times[5] * 24 == pytest.approx(51.43, abs=0.01)
+    assert _peak_frames(a.envelope("low")).tolist() == a.beat_frames.tolist()
+    assert a.beat_frames[5] == 52
+    # the kicks shown a frame after their nearest frame are exactly those that start within 3.5 ms before a
+    # half-frame mark (kicks 5 and 12: the pattern repeats every 7 beats)
+    x = truth.beat_times * 24
+    late = (x - np.floor(x) > 0.5 - 0.0035 * 24) & (x - np.floor(x) < 0.5)
+    assert np.flatnonzero(late).tolist() == [5, 12]
+    assert (a.beat_frames - np.round(x)).tolist() == late.astype(int).tolist()
+
+
+def test_band_energy_is_measured_around_each_frame_time() -> None:
+    """Frame ``i`` hears the half frame either side of ``i / fps``: a click a third of a frame before a
+    frame's time belongs to that frame, not to the one before it."""
+    sr, fps = ANALYSIS_RATE, 10
+    y = np.zeros(sr, np.float32)
+    t = np.arange(int(0.03 * sr)) / sr
+    for at in (0.2 - 0.1 / 3, 0.6 + 0.1 / 3):                        # frame 2 (a third early), frame 6 (late)
+        a = int(round(at * sr))
+        y[a:a + len(t)] += (np.sin(2 * np.pi * 100 * t) * np.exp(-t / 0.01)).astype(np.float32)
+    low = fk.analyse_audio(fk.Audio(y, sr), fps=fps, bpm=120).envelope("low")
+    assert _peak_frames(low).tolist() == [2, 6]
+    assert low[[1, 3, 5, 7]].max() < 0.5

@@ -134,3 +134,21 @@ def test_previz_asset_layers_drive_parallax(analysis: fk.AudioAnalysis, tmp_path
         return float((weight * np.arange(w)).sum() / weight.sum())
 
     assert subject_x(b) - subject_x(b + 9) == pytest.approx(8.0, abs=0.5)
+
+
+def test_glow_and_pulse_peak_together_on_kicks_between_frames() -> None:
+    """Issue 6: at 64 BPM and 12 fps the kick at 1.875 s falls halfway between two frames. The glow (driven
+    by the low band) and the camera pulse (driven by the beats) must peak on the same frame for every kick."""
+    music, truth = fk.synth_music(6.0, bpm=64, seed=4)
+    a = fk.analyse_audio(music, fps=12, bpm=64)
+    glow = fk.audio_reactive(_target(), a, glow=("low", 1.0))
+    push = fk.audio_reactive(_target(), a, pulse=("beat", 0.2))
+    brightness = np.array([glow.frame(i).mean() for i in range(glow.n_frames)])
+    widths = np.array([_width(push.frame(i)) for i in range(push.n_frames)])
+    beats = a.beat_frames.tolist()
+    assert len(beats) == len(truth.beat_times) and 23 in beats            # the halfway kick: the later frame
+    for k, f in enumerate(beats):
+        lo = 0 if k == 0 else (beats[k - 1] + f) // 2 + 1
+        hi = glow.n_frames if k == len(beats) - 1 else (f + beats[k + 1]) // 2 + 1
+        assert lo + int(np.argmax(brightness[lo:hi])) == f
+        assert lo + int(np.argmax(widths[lo:hi])) == f

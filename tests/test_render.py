@@ -104,9 +104,12 @@ def test_render_writes_a_real_film_and_its_paperwork(project_file: Path, tmp_pat
     providers = {a["provenance"]["provider"] for a in manifest["assets"]}
     assert {"previz", "filmkit", "human"} <= providers
     assert any(e["to"] for e in manifest["edges"])
-    # content credentials: the film is a signed composite with the key stills as ingredients
+    # content credentials: the film is a signed composite with the key stills as ingredients; previz is an
+    # algorithm, not a trained model, so nothing claims generative AI (a Runway render does: see below)
     cc = read_credentials(result.film.path)
-    assert cc.valid and cc.source_types[0].endswith("compositeWithTrainedAlgorithmicMedia")
+    assert cc.valid and cc.made_as == ("compositeSynthetic",) and cc.generated and not cc.ai_generated
+    assert read_credentials(out / "stills" / "harbour.png").made_as == ("algorithmicMedia",)
+    assert read_credentials(out / "stills" / "plate.png").made_as == ("humanEdits",)
     assert set(cc.ingredients) == {"harbour.png", "forest.png", "plate.png"}
     assert manifest["film"]["id"] == result.film.id  # the manifest describes the signed file
     # key hygiene: nothing written anywhere holds the key
@@ -158,6 +161,8 @@ def test_a_runway_render_through_the_fake_api_bills_once_and_leaks_no_key(
         models = {(a["provenance"]["provider"], a["provenance"]["model"]) for a in manifest["assets"]}
         assert ("runway", "gen4_image") in models and ("runway", "gen4_turbo") in models
         assert "generative AI tools (Runway)" in result.credits.read_text()
+        assert read_credentials(result.film.path).made_as == ("compositeWithTrainedAlgorithmicMedia",)
+        assert read_credentials(tmp_path / "out" / "stills" / "sea.png").made_as == ("trainedAlgorithmicMedia",)
         again = render_project(f, out=tmp_path / "again")  # cached: no new spend
         assert again.rebuilt == () and len([r for r in fake.requests if r.method == "POST"
                                             and r.path.startswith("/v1/")

@@ -7,7 +7,14 @@ are curves sampled once per video frame, ready to drive a camera, a glow or a co
 Why ``bpm=``: automatic tempo estimation often locks onto double or two-thirds time (on a synthetic 87 BPM
 track librosa reports 172; on 140 BPM it reports 92). If you know the tempo, give it and the beats land on
 the kicks. librosa's onset envelope reports each transient about one STFT hop (23 ms) late; that latency is
-subtracted, times are rounded to video frames, and nothing is "backtracked" (backtracking over-corrects).
+subtracted, and nothing is "backtracked" (backtracking over-corrects).
+
+One clock for everything: frame ``i`` stands for the time ``i / fps`` and owns the half frame either side of
+it. A band's value on frame ``i`` is the loudest moment of that band within that span; beats and onsets are
+placed, to the sample, on the peak of the hit they mark, and then on the frame whose span holds it. So a kick
+between two frames shows in the low band, in the beat pulse and in the onset curve on the same frame: the one
+nearest to the moment it is loudest, a few milliseconds after it starts (so a kick exactly halfway between two
+frames goes to the later one).
 
 The first analysis in a fresh kernel does not wait for numba to compile librosa's kernels when the workshop
 installer has warmed the cache (``python3 workshop.py`` runs one tiny ``beat_track``, ``onset_detect`` and
@@ -46,6 +53,9 @@ DEFAULT_BANDS: dict[str, tuple[float, float]] = {"low": (20.0, 200.0), "mid": (2
                                                   "high": (5000.0, 11025.0)}
 BandsLike = Union[Sequence[str], Sequence[tuple[float, float]], "dict[str, tuple[float, float]]"]
 _N_FFT, _HOP = 2048, 512
+#: beats and onsets move onto the peak of the hit they mark: the attack within _ATTACK_WIN s (the largest rise
+#: of the sound's amplitude over _RISE s), then the loudest moment in the _RISE s after it
+_ATTACK_WIN, _RISE = 0.03, 0.01
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,11 +190,12 @@ class AudioAnalysis:
     bands : dict
         Band name -> (low Hz, high Hz).
     envelopes : ndarray
-        (n_bands, n_frames) band energy, normalised to 0–1 per band.
+        (n_bands, n_frames) band energy, normalised to 0–1 per band: on frame ``i``, the band's loudest moment
+        within half a frame of ``i / fps``.
     onset_strength : ndarray
-        (n_frames,) how sharply the sound changes, normalised to 0–1.
+        (n_frames,) how sharply the sound changes, normalised to 0–1; it peaks on the onsets' frames.
     onset_times, beat_times : ndarray
-        Seconds, rounded to video frames.
+        Seconds, rounded to the nearest video frame (the same frames the envelopes peak on).
     tempo : float
         Beats per minute (the one you gave, or librosa's estimate).
     bpm_given : bool
@@ -382,16 +393,75 @@ def _resolve_bands(bands: Any) -> dict[str, tuple[float, float]]:
     return out
 
 
+def _frame_of(seconds: Any, fps: float) -> np.ndarray:
+    """The video frame nearest to each time; a time exactly halfway between two frames goes to the later one.
+
+    Frame ``i`` owns the half-open span ``[(i - 0.5) / fps, (i + 0.5) / fps)``, centred on its time ``i / fps``.
+    Beats, onsets and band energies all map to frames through this one function, so a kick's beat marker, its
+    onset and its peak in the low band land on the same frame.
+    """
+    return np.floor(np.asarray(seconds, float) * fps + 0.5).astype(int)
+
+
 def _pool_to_frames(values: np.ndarray, src_times: np.ndarray, n: int, fps: float) -> np.ndarray:
-    """Max of the analysis frames that fall inside each video frame (so a transient is never skipped)."""
-    edges = np.arange(n + 1) / fps
-    idx = np.searchsorted(src_times, edges)
-    out = np.interp(edges[:-1], src_times, values)
-    for i in range(n):
-        a, b = idx[i], idx[i + 1]
+    """Per video frame, the max of the values whose time falls in the frame's centred span (so a transient is
+    never skipped); a frame no value falls in is interpolated from its neighbours. Times before the first
+    frame or past the last count for that frame (as beats do)."""
+    values = np.asarray(values, float)
+    idx = np.clip(_frame_of(src_times, fps), 0, n - 1)
+    out = np.full(n, -np.inf)
+    np.maximum.at(out, idx, values)
+    filled = np.isfinite(out)
+    if not filled.all():
+        k = np.flatnonzero(filled)
+        out = np.interp(np.arange(n), k, out[k]) if k.size else np.zeros(n)
+    return out
+
+
+def _smooth_step(x: np.ndarray) -> np.ndarray:
+    x = np.clip(x, 0.0, 1.0)
+    return np.asarray(x * x * (3.0 - 2.0 * x))
+
+
+def _band_amplitudes(y: np.ndarray, sr: int, bands: Sequence[tuple[float, float]]) -> list[np.ndarray]:
+    """Each band's amplitude envelope, one value per sample: the magnitude of its analytic signal.
+
+    The band-pass is zero-phase (a smooth mask on the spectrum of the whole sound), so an attack is not
+    delayed: a synthetic kick peaks in the low band 3.5 ms after it starts, where an STFT frame's energy
+    (a 93 ms window) would peak tens of milliseconds later, by an amount that depends on the sound.
+    """
+    from scipy import fft as sfft
+
+    n = len(y)
+    size = sfft.next_fast_len(n + sr // 4)   # silence after the end, so that the filter does not wrap round
+    spectrum = sfft.fft(np.asarray(y, np.float32), size)   # complex64: half the memory of float64
+    freqs = sfft.fftfreq(size, 1.0 / sr)
+    f = np.abs(freqs)
+    out = []
+    for lo, hi in bands:
+        mask = _smooth_step((f - 0.8 * lo) / (0.4 * lo)) if lo > 0 else np.ones(size)
+        if hi < sr / 2:
+            mask = mask * (1.0 - _smooth_step((f - 0.9 * hi) / (0.2 * hi)))
+        mask = np.where(freqs > 0, 2.0 * mask, np.where(freqs == 0, mask, 0.0))   # keep the positive half
+        out.append(np.abs(sfft.ifft(spectrum * mask.astype(np.float32))[:n]).astype(np.float64))
+    return out
+
+
+def _to_hits(times: np.ndarray, hit: np.ndarray, sr: int) -> np.ndarray:
+    """Each time moved onto the peak of its hit, to the sample: find the attack within ``_ATTACK_WIN`` s (where
+    ``hit``, the amplitude of the whole sound, rose most over ``_RISE`` s; a decaying tail never rises), then
+    the loudest sample in the ``_RISE`` s after it. That is the moment the band envelopes peak too (a kick's
+    low band peaks 3.5 ms after it starts), so a beat and its band peak fall on the same frame."""
+    win, lag = int(_ATTACK_WIN * sr), int(_RISE * sr)
+    rise = hit - np.concatenate([np.full(lag, hit[0]), hit[:-lag]])
+    out = np.asarray(times, float).copy()
+    for k, t in enumerate(out):
+        c = int(round(t * sr))
+        a, b = max(c - win, 0), min(c + win + 1, len(hit))
         if b > a:
-            out[i] = max(out[i], float(values[a:b].max()))
-    return np.asarray(out)
+            r = a + int(np.argmax(rise[a:b]))
+            out[k] = (r + int(np.argmax(hit[r:r + lag + 1]))) / sr
+    return out
 
 
 def _normalise(v: np.ndarray) -> np.ndarray:
@@ -491,15 +561,17 @@ def analyse_audio(audio: Audio | str | Path, *, fps: float = 24, bpm: float | No
         raise MediaError(f"{audio!r} is too short to analyse; give at least {_N_FFT / sr:.2f} s.")
     n = max(1, int(round(len(y) / sr * fps)))
 
-    # band energies from one STFT (power summed over each band's bins, then its square root)
-    power = np.abs(librosa.stft(y, n_fft=_N_FFT, hop_length=_HOP)) ** 2
-    freqs = librosa.fft_frequencies(sr=sr, n_fft=_N_FFT)
-    stft_times = librosa.frames_to_time(np.arange(power.shape[1]), sr=sr, hop_length=_HOP)
-    envs = []
-    for lo, hi in band_map.values():
-        rows = (freqs >= lo) & (freqs < hi)
-        e = np.sqrt(power[rows].sum(axis=0)) if rows.any() else np.zeros(power.shape[1])
-        envs.append(_normalise(_pool_to_frames(e, stft_times, n, fps)))
+    # band energies: each band's amplitude, measured around each frame's time (the loudest moment in the
+    # half frame either side), so that a kick between two frames counts for the frame nearest to it. (Not
+    # the STFT frames that follow a time: a 93 ms window peaks well after a kick, so a kick late in one frame
+    # used to peak a frame before its beat marker.)
+    times = np.arange(len(y)) / sr
+    amps = _band_amplitudes(y, sr, list(band_map.values()))
+    envs = [_normalise(_pool_to_frames(e, times, n, fps)) for e in amps]
+    defaults = list(DEFAULT_BANDS.values())
+    if list(band_map.values()) != defaults:
+        amps = _band_amplitudes(y, sr, defaults)
+    hit = np.sqrt(np.sum(np.square(amps), axis=0))    # the whole sound's amplitude: where a hit peaks
 
     # onsets and beats: the same kernels (and dtypes) the workshop installer warms. A short silence in
     # front lets a sound that starts at 0 s register as an onset at 0 s.
@@ -523,12 +595,22 @@ def analyse_audio(audio: Audio | str | Path, *, fps: float = 24, bpm: float | No
     beats = _place_beats(np.asarray(beats, float) - shift, env_f, env_t,
                          float(bpm) if bpm is not None else None, len(y) / sr)
     onset_times = onset_times[onset_times >= -0.5 * _HOP / sr]
+    # the envelope's hops are 23 ms apart: move each beat and onset onto the peak of its hit, to the sample,
+    # and the onset envelope with them: its rise around each onset (a hop before to two after) counts for
+    # that onset's frame, and the samples between onsets move by as much as the onsets either side
+    beats = _to_hits(beats, hit, sr)
+    hits = _to_hits(onset_times, hit, sr)
+    if len(onset_times):
+        grid = env_t.copy()
+        env_t = grid + np.interp(grid, onset_times, hits - onset_times)
+        for g, h in zip(np.searchsorted(grid, onset_times - 1e-9), hits):
+            env_t[max(g - 1, 0):g + 3] = h
 
     def to_frames(t: np.ndarray) -> np.ndarray:
-        return np.unique(np.clip(np.round(np.asarray(t, float) * fps), 0, n - 1)) / fps
+        return np.unique(np.clip(_frame_of(t, fps), 0, n - 1)) / fps
 
     return AudioAnalysis(
         audio=audio, fps=float(fps), bands=band_map, envelopes=np.array(envs),
         onset_strength=_normalise(_pool_to_frames(env_f, env_t, n, fps)),
-        onset_times=to_frames(onset_times), beat_times=to_frames(beats),
+        onset_times=to_frames(hits), beat_times=to_frames(beats),
         tempo=float(np.atleast_1d(tempo)[0]), bpm_given=bpm is not None)

@@ -5,14 +5,25 @@ certificate authority, kept in the workspace). That certificate proves the file 
 workshop signed it; it is *not* a trusted identity — C2PA viewers will show the signature as valid but the signer
 as unknown. For a public release, sign with a certificate from a C2PA-trusted authority (``signer=`` accepts your own).
 
-Generated media are declared with the IPTC digital source types: ``trainedAlgorithmicMedia`` for a generated
-still or clip, ``compositeWithTrainedAlgorithmicMedia`` for a film that combines generated and other material.
+How a file was made is declared with the IPTC digital source types (https://cv.iptc.org/newscodes/digitalsourcetype/),
+honestly, from the provider that made it:
+
+- ``"algorithmic"`` → ``algorithmicMedia``: made purely by an algorithm, not from sampled training data
+  (a filmkit ``previz`` still: an offline procedural renderer, *not* a generative AI model);
+- ``"synthetic"`` → ``compositeSynthetic``: a composite of several elements, some synthetic, none from a trained
+  model (a film cut from previz shots);
+- ``"generated"`` → ``trainedAlgorithmicMedia``: made by a trained generative model (Runway, Midjourney);
+- ``"composite"`` → ``compositeWithTrainedAlgorithmicMedia``: a film that combines such material with other material;
+- ``"edited"`` → ``humanEdits``: people's own material, edited with non-generative tools;
+- ``"captured"`` → ``digitalCapture``: recorded from real life by a camera or microphone.
 
 Examples
 --------
->>> from filmkit.credentials import SOURCE_TYPES
->>> SOURCE_TYPES["generated"].rsplit("/", 1)[-1]
-'trainedAlgorithmicMedia'
+>>> from filmkit.credentials import SOURCE_TYPES, source_type_for
+>>> SOURCE_TYPES["generated"].rsplit("/", 1)[-1], SOURCE_TYPES["algorithmic"].rsplit("/", 1)[-1]
+('trainedAlgorithmicMedia', 'algorithmicMedia')
+>>> source_type_for("previz"), source_type_for("runway")
+('algorithmic', 'generated')
 """
 from __future__ import annotations
 
@@ -26,16 +37,33 @@ from typing import Any, Iterable, Mapping
 
 from .errors import MediaError
 
-__all__ = ["SOURCE_TYPES", "WorkshopCertificate", "workshop_certificate", "sign_file", "read_credentials",
-           "ContentCredentials"]
+__all__ = ["SOURCE_TYPES", "SOURCE_TYPE_WORDS", "WorkshopCertificate", "workshop_certificate", "sign_file",
+           "read_credentials", "ContentCredentials", "source_type_for"]
 
 _IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 SOURCE_TYPES = {
     "generated": _IPTC + "trainedAlgorithmicMedia",
     "composite": _IPTC + "compositeWithTrainedAlgorithmicMedia",
-    "edited": _IPTC + "compositeSynthetic",
+    "algorithmic": _IPTC + "algorithmicMedia",
+    "synthetic": _IPTC + "compositeSynthetic",
+    "edited": _IPTC + "humanEdits",
     "captured": _IPTC + "digitalCapture",
 }
+#: each IPTC source type in words, as ``ContentCredentials`` prints it ("made as: algorithmicMedia (…)")
+SOURCE_TYPE_WORDS = {
+    "trainedAlgorithmicMedia": "AI: a trained generative model",
+    "compositeWithTrainedAlgorithmicMedia": "AI in part: a composite with material from a trained generative model",
+    "algorithmicMedia": "an algorithm, no trained model",
+    "compositeSynthetic": "a composite of synthetic elements, none from a trained model",
+    "humanEdits": "people's own material, edited with non-generative tools",
+    "digitalCapture": "captured from real life by a camera or recorder",
+    "digitalCreation": "made by people with non-generative tools",
+}
+_TRAINED = frozenset({SOURCE_TYPES["generated"], SOURCE_TYPES["composite"]})
+_ALGORITHMIC = _TRAINED | {SOURCE_TYPES["algorithmic"], SOURCE_TYPES["synthetic"]}
+# the provider that made a still or clip -> the honest source type (filmkit's own edits depend on what they edit)
+_BY_PROVIDER = {"previz": "algorithmic", "runway": "generated", "midjourney-import": "generated",
+                "human": "edited", "import": "edited"}
 _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
          ".mp4": "video/mp4", ".mov": "video/quicktime", ".wav": "audio/wav", ".mp3": "audio/mpeg"}
 WORKSHOP_NOTICE = ("signed with a local filmkit workshop certificate: it shows the file is unchanged since signing, "
@@ -140,18 +168,81 @@ def _mime(path: Path) -> str:
             from None
 
 
-def sign_file(path: str | Path | Any, *, title: str | None = None, source_type: str = "generated",
+def source_type_for(*providers: str | None, film: bool = False) -> str:
+    """The honest ``source_type`` for material made by ``providers`` (a key of :data:`SOURCE_TYPES`).
+
+    One still or clip: ``previz`` → ``"algorithmic"`` (an offline renderer, no trained model), ``runway`` and
+    ``midjourney-import`` → ``"generated"`` (a trained generative model), ``human`` and ``import`` → ``"edited"``.
+    A provider filmkit does not know is declared ``"generated"``, so nothing AI-made is understated. ``filmkit``'s
+    own edits (camera moves, composites) are as AI-made as the material they edit, so they need ``film=True`` with
+    that material's providers, or an explicit choice. With ``film=True`` the providers are everything cut into a
+    film: ``"composite"`` when any of them is a trained generative model, else ``"synthetic"``.
+
+    Examples
+    --------
+    >>> from filmkit.credentials import source_type_for
+    >>> source_type_for("previz"), source_type_for("midjourney-import"), source_type_for("human")
+    ('algorithmic', 'generated', 'edited')
+    >>> source_type_for("previz", "filmkit", film=True), source_type_for("previz", "runway", film=True)
+    ('synthetic', 'composite')
+    >>> source_type_for("filmkit")   # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    filmkit.errors.MediaError: a 'filmkit' edit is as AI-made as what it edits: pass source_type='synthetic' ...
+    """
+    if film:
+        return "composite" if any(_BY_PROVIDER.get(str(p), "generated") == "generated" for p in providers
+                                  if p not in (None, "filmkit")) else "synthetic"
+    if len(providers) != 1:
+        raise MediaError(f"source_type_for takes one provider for a still or clip (got {len(providers)}); "
+                         "pass film=True for a film made from several.")
+    provider = providers[0]
+    if provider == "filmkit":
+        raise MediaError("a 'filmkit' edit is as AI-made as what it edits: pass source_type='synthetic' (made from "
+                         "previz or other algorithmic material), 'composite' (it includes Runway or Midjourney "
+                         "material) or 'edited', or ingredients= the signed files it was made from.")
+    return _BY_PROVIDER.get(str(provider), "generated")
+
+
+def _from_ingredients(ingredients: list[Path]) -> str | None:
+    """The source type of a work made from these signed files, or None when any of them carries no credentials."""
+    try:
+        read = [read_credentials(i) for i in ingredients]
+    except MediaError:
+        return None
+    if any(c.ai_generated for c in read):
+        return "composite"
+    return "synthetic" if any(c.generated for c in read) else "edited"
+
+
+def _chosen(provider: str | None, ingredients: list[Path]) -> str:
+    """``sign_file``'s source type when the caller gave none: from the provider, else from the ingredients."""
+    if provider not in (None, "filmkit"):
+        return source_type_for(provider)
+    derived = _from_ingredients(ingredients) if ingredients else None
+    if derived is None and provider == "filmkit":
+        source_type_for(provider)  # raises, saying how to choose
+    return derived or "generated"  # no provenance at all: never understate AI
+
+
+def sign_file(path: str | Path | Any, *, title: str | None = None, source_type: str | None = None,
               ingredients: Iterable[str | Path] = (), provenance: Mapping[str, Any] | Any | None = None,
               author: str | None = None, signer: Any = None, out: str | Path | None = None) -> Path:
     """Embed a signed C2PA manifest in ``path`` (in place, atomically) or write a signed copy to ``out``.
 
     ``path`` may be an :class:`~filmkit.assets.Asset`: its provenance (provider, model, prompt, seed) is recorded
     unless you pass ``provenance``. Sign a copy (``out=``) of anything in the generation cache, not the cached file.
-    ``source_type`` is ``"generated"`` (an AI-made still or clip), ``"composite"`` (a film combining generated and
-    other material), ``"edited"`` or ``"captured"``. ``ingredients`` are the files it was made from (each is
-    declared, with its own credentials when it has them). ``provenance`` (a :class:`~filmkit.assets.Provenance`
-    or a small JSON-ready mapping: provider, model, prompt, seed…) is recorded as a ``filmkit.provenance``
-    assertion, and ``author`` as a schema.org CreativeWork author. Returns the signed file's path.
+    ``source_type`` is a key of :data:`SOURCE_TYPES`: ``"algorithmic"`` (made by an algorithm, no trained model:
+    previz), ``"generated"`` (made by a trained generative model: Runway, Midjourney), ``"synthetic"`` (a film
+    composited from synthetic elements, none from a trained model), ``"composite"`` (a film combining AI-generated
+    and other material), ``"edited"`` or ``"captured"``. Leave it out and it is chosen honestly: from the provider
+    in the provenance (see :func:`source_type_for`: previz is ``"algorithmic"``, Runway and Midjourney
+    ``"generated"``); for a ``filmkit`` edit, from the credentials of its ``ingredients``; for a file with no
+    provenance, ``"generated"`` (nothing AI-made is understated). ``ingredients`` are the files it was made from
+    (each is declared, with its own credentials when it has them). ``provenance`` (a
+    :class:`~filmkit.assets.Provenance` or a small JSON-ready mapping: provider, model, prompt, seed…) is recorded
+    as a ``filmkit.provenance`` assertion, and ``author`` as a schema.org CreativeWork author. Returns the signed
+    file's path.
 
     Examples
     --------
@@ -163,8 +254,11 @@ def sign_file(path: str | Path | Any, *, title: str | None = None, source_type: 
     >>> signed = fk.sign_file(still, out=still.with_name("key_signed.png"), author="A. Learner",
     ...                       provenance={"provider": "previz", "model": "previz-1", "seed": 4})
     >>> cc = fk.read_credentials(signed)
-    >>> cc.valid, cc.generated, cc.authors, cc.provenance["seed"]
-    (True, True, ('A. Learner',), 4)
+    >>> cc.valid, cc.made_as, cc.generated, cc.ai_generated, cc.authors, cc.provenance["seed"]
+    (True, ('algorithmicMedia',), True, False, ('A. Learner',), 4)
+    >>> fk.read_credentials(fk.sign_file(still, out=still.with_name("key_runway.png"),
+    ...                                  provenance={"provider": "runway", "model": "gen4_image"})).made_as
+    ('trainedAlgorithmicMedia',)
     """
     from ._lazy import require
     from .assets import Asset, Provenance
@@ -180,6 +274,9 @@ def sign_file(path: str | Path | Any, *, title: str | None = None, source_type: 
     src = Path(path)
     if not src.is_file():
         raise MediaError(f"{src} does not exist; render or generate it first.")
+    parts = [Path(i) for i in ingredients]
+    if source_type is None:
+        source_type = _chosen(provenance.get("provider") if isinstance(provenance, Mapping) else None, parts)
     if source_type not in SOURCE_TYPES:
         raise MediaError(f"source_type must be one of {', '.join(SOURCE_TYPES)}; got {source_type!r}.")
     mime = _mime(src)
@@ -199,8 +296,7 @@ def sign_file(path: str | Path | Any, *, title: str | None = None, source_type: 
     dest = Path(out) if out else src
     builder = c2pa.Builder(json.dumps(manifest))
     try:
-        for ing in ingredients:
-            ip = Path(ing)
+        for ip in parts:
             if not ip.is_file():
                 raise MediaError(f"ingredient {ip} does not exist; pass the files the work was made from.")
             with open(ip, "rb") as fh:
@@ -231,8 +327,11 @@ class ContentCredentials:
     """What a file's C2PA manifest says, as read and validated by the c2pa library.
 
     Valid credentials prove the file is unchanged since it was signed, and record what the signer *declared*
-    (generated or captured, by whom, from what). They do not prove the declaration is true, and a copy with the
-    credentials stripped off is just an unsigned file.
+    (made by an algorithm, by a trained generative model, or captured; by whom, from what). They do not prove the
+    declaration is true, and a copy with the credentials stripped off is just an unsigned file.
+
+    ``generated`` is true when an algorithm made the file, wholly or partly (previz included); ``ai_generated``
+    only when a trained generative model (Runway, Midjourney) did. ``made_as`` names the declared IPTC types.
 
     Examples
     --------
@@ -241,11 +340,16 @@ class ContentCredentials:
     >>> import filmkit as fk
     >>> still = pathlib.Path(tempfile.mkdtemp()) / "key.png"
     >>> Image.new("RGB", (64, 36)).save(still)
-    >>> print(fk.read_credentials(fk.sign_file(still, author="A. Learner")))   # doctest: +ELLIPSIS
+    >>> cc = fk.read_credentials(fk.sign_file(still, author="A. Learner", provenance=fk.Provenance(
+    ...     provider="previz", model="previz-1", prompt="grey sea at dawn", seed=3)))
+    >>> print(cc)   # doctest: +ELLIPSIS
     key.png: content credentials valid; signer not trusted
-      made as: trainedAlgorithmicMedia
+      made as: algorithmicMedia (an algorithm, no trained model)
       author: A. Learner
+      made with: previz / previz-1
       note: signed with a local filmkit workshop certificate: ...
+    >>> cc.generated, cc.ai_generated
+    (True, False)
     """
 
     path: Path
@@ -264,9 +368,21 @@ class ContentCredentials:
         return self.state in ("Valid", "Trusted") and not self.failures
 
     @property
+    def made_as(self) -> tuple[str, ...]:
+        """The declared IPTC digital source types, by their short names (``('algorithmicMedia',)``)."""
+        return tuple(s.rsplit("/", 1)[-1] for s in self.source_types)
+
+    @property
     def generated(self) -> bool:
-        """True when the file declares itself made, wholly or partly, by a generative model."""
-        return any(s in (SOURCE_TYPES["generated"], SOURCE_TYPES["composite"]) for s in self.source_types)
+        """True when the file declares itself made, wholly or partly, by an algorithm: an offline renderer like
+        previz (``algorithmicMedia``, ``compositeSynthetic``) or a trained generative model (see ``ai_generated``)."""
+        return any(s in _ALGORITHMIC for s in self.source_types)
+
+    @property
+    def ai_generated(self) -> bool:
+        """True when the file declares that a trained generative model (AI: Runway, Midjourney…) made it, wholly or
+        partly (``trainedAlgorithmicMedia``, ``compositeWithTrainedAlgorithmicMedia``). False for previz."""
+        return any(s in _TRAINED for s in self.source_types)
 
     @property
     def authors(self) -> tuple[str, ...]:
@@ -281,7 +397,8 @@ class ContentCredentials:
         return self.assertions.get("filmkit.provenance") or {}
 
     def __str__(self) -> str:
-        kinds = ", ".join(s.rsplit("/", 1)[-1] for s in self.source_types) or "none declared"
+        kinds = ", ".join(f"{k} ({SOURCE_TYPE_WORDS[k]})" if k in SOURCE_TYPE_WORDS else k
+                          for k in self.made_as) or "none declared"
         verdict = "valid" if self.valid else "INVALID (the file changed after signing, or the manifest is damaged)"
         lines = [f"{self.path.name}: content credentials {verdict}; signer {'trusted' if self.trusted else 'not trusted'}",
                  f"  made as: {kinds}"]

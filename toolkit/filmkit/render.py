@@ -386,7 +386,7 @@ def _first_frame(st: RenderState, shot_id: str) -> np.ndarray:
 
 
 def _credentials(st: RenderState) -> None:
-    from .credentials import sign_file
+    from .credentials import sign_file, source_type_for
 
     assert st.film is not None
     stills_dir = st.out_dir / "stills"
@@ -399,11 +399,14 @@ def _credentials(st: RenderState) -> None:
         dest = stills_dir / f"{s.id}{key.path.suffix.lower()}"
         shutil.copyfile(key.path, dest)
         p = key.provenance
-        sign_file(dest, source_type="generated" if p.provider not in ("human", "import") else "edited",
+        sign_file(dest, source_type=source_type_for(p.provider),   # previz: algorithmic; Runway/MJ: generated
                   title=f"{st.p.title}: {s.id}", author=", ".join(st.p.authors) or None,
                   provenance={"provider": p.provider, "model": p.model, "prompt": p.prompt, "seed": p.seed})
         stills.append(dest)
-    sign_file(st.film.path, source_type="composite", title=st.p.title, ingredients=stills,
+    # compositeSynthetic unless a trained generative model made anything in the film (then compositeWithTrained...)
+    in_film = [*st.keys.values(), *st.shot_assets.values(), *st.extra_assets, *filter(None, [st.music_asset])]
+    sign_file(st.film.path, source_type=source_type_for(*(a.provenance.provider for a in in_film), film=True),
+              title=st.p.title, ingredients=stills,
               author=", ".join(st.p.authors) or None,
               provenance={"project": st.p.path.name, "shots": [s.id for s in st.p.shots]})
     st.film = dataclasses.replace(Asset.from_file(st.film.path, st.film.provenance))
