@@ -147,6 +147,18 @@ def test_the_untouched_learner_version_scores_zero_without_crashing(graded: C.Gr
     assert s.ok and s.score == 0 and not s.needs_manual_grade, s.message
 
 
+def test_each_submission_is_graded_in_a_fresh_workspace_of_its_own(graded: C.GradeReport,
+                                                                    released: tuple[C.Course, Path]) -> None:
+    course, _ = released
+    capstone = next((e for e in EXERCISES if "capstone" in e), None)
+    assert capstone, "the capstone is one of the exercises"
+    film = C.workspace_of(course, "sol", capstone) / "capstone" / "film" / "film.mp4"
+    assert film.is_file() and film.stat().st_size > 10_000  # the instructor can watch what the notebook rendered
+    # nothing of a workspace is copied into the feedback that goes back to learners
+    assert not list((course.root / "feedback").rglob("filmkit.sqlite"))
+    assert not list((course.root / "autograded").rglob("filmkit.sqlite"))
+
+
 def test_every_solution_is_covered() -> None:
     assert len(EXERCISES) >= 8 and EX1 in EXERCISES and EX2 in EXERCISES
 

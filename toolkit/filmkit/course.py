@@ -74,6 +74,7 @@ __all__ = [
     "open_course",
     "release",
     "strip_hidden_tests",
+    "workspace_of",
 ]
 
 #: the repository this package lives in (``solutions/`` and ``exercises/`` sit beside ``toolkit/``)
@@ -437,6 +438,21 @@ def _worker_log(path: str) -> None:
     os.close(fd)
 
 
+def workspace_of(course: str | Path | Course, student: str, exercise: str) -> Path:
+    """The filmkit workspace a submission was graded in: what its notebook generated and rendered (a capstone's
+    film is at ``capstone/film/film.mp4`` in it). Made fresh each time the submission is graded.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from filmkit import course
+    >>> c = course.init_course(tempfile.mkdtemp(), course_id="demo")
+    >>> course.workspace_of(c, "ada", "13_capstone").relative_to(c.root).as_posix()
+    'workspaces/ada/13_capstone'
+    """
+    return open_course(course).root / "workspaces" / student / exercise
+
+
 def _grade_one(root: str, exercise: str, student: str) -> tuple[str, str, bool, str]:
     """Autograde one submission in a worker process (the API is built once per worker)."""
     global _WORKER_API
@@ -446,12 +462,25 @@ def _grade_one(root: str, exercise: str, student: str) -> tuple[str, str, bool, 
     course = open_course(root)
     if _WORKER_API is None:
         _WORKER_API = _api(course)
+    # Each submission runs in a workspace of its own, made fresh: no learner's renders, cache or library can
+    # leak into another's grade (parallel workers never share one), and what a notebook rendered (a capstone
+    # film) stays where the instructor can watch it: workspaces/<student>/<exercise>/ in the course.
+    ws = workspace_of(course, student, exercise)
+    shutil.rmtree(ws, ignore_errors=True)
+    before = os.environ.get("FILMKIT_WORKSPACE")
+    os.environ["FILMKIT_WORKSPACE"] = str(ws)  # the kernel inherits it
     result: dict[str, Any] = {}
-    for attempt in range(3):  # sqlite may be busy while another worker commits
-        result = _WORKER_API.autograde(exercise, student, force=True, create=True)
-        text = (result.get("error") or "") + (result.get("log") or "")
-        if result.get("success") or not ("database is locked" in text or "UNIQUE constraint failed" in text):
-            break
+    try:
+        for attempt in range(3):  # sqlite may be busy while another worker commits
+            result = _WORKER_API.autograde(exercise, student, force=True, create=True)
+            text = (result.get("error") or "") + (result.get("log") or "")
+            if result.get("success") or not ("database is locked" in text or "UNIQUE constraint failed" in text):
+                break
+    finally:
+        if before is None:
+            os.environ.pop("FILMKIT_WORKSPACE", None)
+        else:
+            os.environ["FILMKIT_WORKSPACE"] = before
     message = ""
     if not result.get("success"):
         nb = course.root / "submitted" / student / exercise
