@@ -32,3 +32,17 @@ def test_missing_dependency_names_the_package() -> None:
     with pytest.raises(MissingDependency, match="pip install") as info:
         require("definitely_not_a_module_xyz")
     assert isinstance(info.value, ImportError)
+
+
+def test_modules_new_in_python_311_come_through_one_shim() -> None:
+    """filmkit supports Python 3.10, which has no ``tomllib``: every module takes it from ``_tomlfile`` (which
+    falls back to ``tomli``). A bare ``import tomllib`` elsewhere passes on 3.11+ and breaks learners on 3.10."""
+    import re
+    from pathlib import Path
+
+    import filmkit
+
+    root = Path(filmkit.__file__).parent
+    bare = [str(p.relative_to(root)) for p in root.rglob("*.py") if p.name != "_tomlfile.py"
+            and re.search(r"^\s*(import tomllib|from tomllib import)", p.read_text(encoding="utf-8"), re.M)]
+    assert bare == [], f"import tomllib through filmkit._tomlfile in: {', '.join(bare)}"

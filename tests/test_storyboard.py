@@ -114,7 +114,7 @@ def test_animatic_without_music_uses_panel_durations() -> None:
     assert tuple(clip.frame(7)[45, 80]) == COLOURS[1]
 
 
-def test_cli_storyboard_and_animatic(tmp_path: Path) -> None:
+def test_cli_storyboard_and_animatic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from filmkit.cli import main
 
     for i, p in enumerate(panels(3)):
@@ -131,3 +131,10 @@ def test_cli_storyboard_and_animatic(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[[panel]]\nimage = "missing.png"\n')
     assert main(["storyboard", str(bad), "--out", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.toml:2:" in err and "'missing.png' not found" in err and "relative to bad.toml" in err
+    bad.write_text('[[panel]]\nimage = "p0.png\n')  # an unclosed quote
+    assert main(["storyboard", str(bad), "--out", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.toml:2:" in err and "TOML syntax" in err
+    assert not (tmp_path / "x.png").exists()

@@ -23,17 +23,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from ._tomlfile import tomllib  # tomllib, or tomli on Python 3.10
 from .errors import ConfigError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 __all__ = ["Settings", "Config", "config", "runway_api_key", "find_config_file"]
 

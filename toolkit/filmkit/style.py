@@ -64,7 +64,6 @@ import itertools
 import os
 import re
 import shutil
-import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -72,13 +71,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from ._tomlfile import tomllib  # tomllib, or tomli on Python 3.10
 from .errors import FileFormatError, FilmkitError, PromptError
 from .prompts import Prompt, PromptLike, parse_prompt, validate_prompt
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = [
     "EXAMPLE_PATH",

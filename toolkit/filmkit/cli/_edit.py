@@ -40,16 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _read(path: Path) -> tuple[dict[str, Any], list[Any]]:
-    import tomllib
-
+    from .._tomlfile import read_toml
     from ..storyboards import Panel
 
-    if not path.is_file():
-        raise FileFormatError(path, [(None, "file not found; check the path")])
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise FileFormatError(path, [(getattr(exc, "lineno", None), str(exc))]) from None
+    data, index = read_toml(path)  # a syntax error names its line; works on Python 3.10 too (tomli)
     rows = data.get("panel")
     if not isinstance(rows, list) or not rows:
         raise FileFormatError(path, [(None, "no panels: add [[panel]] tables with image = \"...\"")])
@@ -58,17 +52,18 @@ def _read(path: Path) -> tuple[dict[str, Any], list[Any]]:
     for i, row in enumerate(rows, 1):
         img = row.get("image") if isinstance(row, dict) else None
         if not isinstance(img, str):
-            problems.append((None, f"panel {i} needs image = \"path/to/image.png\""))
+            problems.append((index.line("panel", i - 1), f"panel {i} needs image = \"path/to/image.png\""))
             continue
         img_path = (path.parent / img).resolve()
         if not img_path.is_file():
-            problems.append((None, f"panel {i}: image {img!r} not found (paths are relative to {path.name})"))
+            problems.append((index.line("panel", i - 1, "image"),
+                             f"panel {i}: image {img!r} not found (paths are relative to {path.name})"))
             continue
         try:
             panels.append(Panel(img_path, number=row.get("number", i), description=str(row.get("description", "")),
                                 seconds=float(row.get("seconds", 2.0))))
         except (TypeError, ValueError) as exc:
-            problems.append((None, f"panel {i}: {exc}"))
+            problems.append((index.line("panel", i - 1), f"panel {i}: {exc}"))
     if problems:
         raise FileFormatError(path, problems)
     return data, panels

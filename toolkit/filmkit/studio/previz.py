@@ -34,7 +34,6 @@ import json
 import math
 import os
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,14 +41,10 @@ from typing import Any
 
 import numpy as np
 
+from .._tomlfile import tomllib  # tomllib, or tomli on Python 3.10
 from ..assets import Asset, Provenance
 from ..errors import FileFormatError, MediaError, PromptSyntaxError, StudioError
 from . import _paint as P
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = [
     "MODEL",
