@@ -283,3 +283,13 @@ def test_cli_reports_a_sequence_and_one_film_and_exits_1_on_findings(tmp_path, c
     assert [s["start"] for s in json.loads(capsys.readouterr().out)["shots"]] == [0.0, 1.5]
     assert main(["continuity", str(tmp_path / "missing.png")]) != 0
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_lab_to_rgb_inverts_rgb_to_lab_for_every_kind_of_colour() -> None:
+    from filmkit.look import lab_to_rgb, rgb_to_lab
+
+    rgb = np.random.default_rng(7).integers(0, 256, size=(4000, 3), dtype=np.uint8)
+    rgb[:4] = [[0, 0, 0], [255, 255, 255], [255, 0, 0], [0, 0, 255]]  # the corners of the gamut
+    back = lab_to_rgb(rgb_to_lab(rgb))
+    assert back.dtype == np.uint8 and np.array_equal(back, rgb)
+    assert lab_to_rgb([[120.0, 0.0, 0.0], [50.0, 0.0, 300.0]]).tolist()[0] == [255, 255, 255]  # clipped, not wrapped

@@ -62,6 +62,22 @@ def _scrub(value: Any, where: str) -> Any:
     return value
 
 
+
+def _media_figure(path: Path, kind: str, caption: str) -> str:
+    """HTML that plays a video or sound file inline in a notebook, captioned (the path relative to the
+    notebook's folder, so that the page can load it)."""
+    import html
+    import os
+
+    try:
+        src = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        src = str(path)
+    src = src.replace(os.sep, "/")
+    tag = "video controls loop muted playsinline width='480'" if kind == "video" else "audio controls"
+    return (f"<figure><{tag} src='{html.escape(src)}'></{tag.split()[0]}>"
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+
 @dataclass(frozen=True)
 class Provenance:
     """Who made an asset, how, and from what. Immutable; ``with_*`` style copies via :func:`dataclasses.replace`.
@@ -215,19 +231,7 @@ class Asset:
         return buf.getvalue()
 
     def _repr_html_(self) -> str | None:
-        if self.kind == "image":
-            return None
-        import html
-        import os
-
-        try:
-            src = os.path.relpath(self.path)
-        except ValueError:  # another drive on Windows
-            src = str(self.path)
-        src = src.replace(os.sep, "/")
-        cap = html.escape(repr(self))
-        tag = "video controls loop muted playsinline width='480'" if self.kind == "video" else "audio controls"
-        return f"<figure><{tag} src='{html.escape(src)}'></{tag.split()[0]}><figcaption>{cap}</figcaption></figure>"
+        return None if self.kind == "image" else _media_figure(self.path, self.kind, repr(self))
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)

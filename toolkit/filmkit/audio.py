@@ -133,9 +133,9 @@ class Audio:
     def _repr_html_(self) -> str:
         """A notebook shows the sound as a player: a WAV written to the workspace's previews (as clips are)."""
         import hashlib
-        import html
         import os
 
+        from .assets import _media_figure
         from .settings import config
 
         key = hashlib.sha256(np.ascontiguousarray(self.samples).tobytes()).hexdigest()[:12]
@@ -143,13 +143,7 @@ class Audio:
         path = config.ensure_workspace() / "previews" / name
         if not path.exists():
             self.save(path)
-        try:
-            src = os.path.relpath(path)
-        except ValueError:  # another drive on Windows
-            src = str(path)
-        src = src.replace(os.sep, "/")
-        return (f"<figure><audio controls src='{html.escape(src)}'></audio>"
-                f"<figcaption>{html.escape(repr(self))}</figcaption></figure>")
+        return _media_figure(path, "audio", repr(self))
 
 
 def load_audio(path: str | Path, *, sample_rate: int = 22050, mono: bool = True) -> Audio:

@@ -71,7 +71,7 @@ from typing import Any
 import numpy as np
 
 from .errors import FilmkitError, MediaError
-from .look import Palette, _ciede2000, _colour, palette, rgb_to_lab
+from .look import Palette, _ciede2000, _colour, lab_to_rgb, palette, rgb_to_lab
 
 __all__ = [
     "KINDS",
@@ -896,24 +896,6 @@ def _video_thumbnails(path: Path, width: int) -> tuple[Iterator[np.ndarray], flo
 
 
 # --- the fix ------------------------------------------------------------------------------------------------------
-def _lab_to_rgb(lab: np.ndarray) -> np.ndarray:
-    L, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
-    fy = (L + 16) / 116
-    fx, fz = fy + a / 500, fy - b / 200
-    d = 6 / 29
-
-    def finv(t: np.ndarray) -> np.ndarray:
-        return np.where(t > d, t ** 3, 3 * d * d * (t - 4 / 29))
-
-    xyz = np.stack([finv(fx) * 0.95047, finv(fy), finv(fz) * 1.08883], axis=-1)
-    m = np.array([[3.2404542, -1.5371385, -0.4985314],
-                  [-0.9692660, 1.8760108, 0.0415560],
-                  [0.0556434, -0.2040259, 1.0572252]])
-    c = np.clip(xyz @ m.T, 0, 1)
-    c = np.where(c > 0.0031308, 1.055 * np.power(c, 1 / 2.4) - 0.055, 12.92 * c)
-    return np.asarray(np.clip(np.round(c * 255), 0, 255).astype(np.uint8))
-
-
 def _stats(x: Any, what: str) -> tuple[np.ndarray, np.ndarray | None]:
     """The centre (interquartile mean, as the report measures it) and spread of each Lab channel.
 
@@ -972,7 +954,7 @@ def match_colour(image_or_clip: Any, reference: Any, *, strength: float = 1.0) -
     def grade(frame: np.ndarray) -> np.ndarray:
         lab = rgb_to_lab(frame)
         moved = (lab - src_mean) * scale + ref_mean
-        return _lab_to_rgb(lab + strength * (moved - lab))
+        return lab_to_rgb(lab + strength * (moved - lab))
 
     if clip is not None:
         memo = _GradeMemo(grade)

@@ -35,6 +35,7 @@ __all__ = [
     "Palette",
     "composition_overlay",
     "delta_e",
+    "lab_to_rgb",
     "leading_lines",
     "negative_space",
     "palette",
@@ -63,6 +64,13 @@ def _small(arr: np.ndarray, width: int = 160) -> np.ndarray:
 
 
 # --- colour --------------------------------------------------------------------------------------------------
+_RGB_TO_XYZ = np.array([[0.4124564, 0.3575761, 0.1804375],
+                        [0.2126729, 0.7151522, 0.0721750],
+                        [0.0193339, 0.1191920, 0.9503041]])
+_XYZ_TO_RGB = np.linalg.inv(_RGB_TO_XYZ)
+_WHITE_D65 = np.array([0.95047, 1.0, 1.08883])
+
+
 def rgb_to_lab(rgb: Any) -> np.ndarray:
     """sRGB (0–255, shape (..., 3)) to CIELAB (D65).
 
@@ -71,13 +79,26 @@ def rgb_to_lab(rgb: Any) -> np.ndarray:
     """
     c = np.asarray(rgb, dtype=np.float64) / 255.0
     c = np.where(c > 0.04045, ((c + 0.055) / 1.055) ** 2.4, c / 12.92)
-    m = np.array([[0.4124564, 0.3575761, 0.1804375],
-                  [0.2126729, 0.7151522, 0.0721750],
-                  [0.0193339, 0.1191920, 0.9503041]])
-    xyz = c @ m.T / np.array([0.95047, 1.0, 1.08883])
+    xyz = c @ _RGB_TO_XYZ.T / _WHITE_D65
     f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
     lab = np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
     return lab + 0.0  # turn -0.0 into 0.0
+
+
+def lab_to_rgb(lab: Any) -> np.ndarray:
+    """CIELAB (D65, shape (..., 3)) back to sRGB uint8, the inverse of :func:`rgb_to_lab`; colours outside sRGB
+    are clipped.
+
+    >>> lab_to_rgb(rgb_to_lab([[255, 0, 0], [12, 200, 90]])).tolist()
+    [[255, 0, 0], [12, 200, 90]]
+    """
+    lab = np.asarray(lab, dtype=np.float64)
+    fy = (lab[..., 0] + 16) / 116
+    f = np.stack([fy + lab[..., 1] / 500, fy, fy - lab[..., 2] / 200], axis=-1)
+    xyz = np.where(f > 6 / 29, f ** 3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) * _WHITE_D65
+    c = np.clip(xyz @ _XYZ_TO_RGB.T, 0, 1)
+    c = np.where(c > 0.0031308, 1.055 * np.power(c, 1 / 2.4) - 0.055, 12.92 * c)
+    return np.clip(np.round(c * 255), 0, 255).astype(np.uint8)
 
 
 def _ciede2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
